@@ -1,0 +1,101 @@
+package io.wavestash.cli;
+
+import io.wavestash.config.ConfigException;
+import io.wavestash.storage.StoreException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code wavestash} command. */
+@Command(
+        name = "wavestash",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Record sensor audio at the edge and get it back by time.",
+        subcommands = {ImportCommand.class, LsCommand.class, QueryCommand.class, ReindexCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main {
+    /** Exit status of a command that failed on bad input or a store problem. */
+    static final int EXIT_ERROR = 1;
+    /** Exit status of a command line that does not parse. */
+    static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line, printing to the process's streams; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("wavestash: " + e.getMessage());
+            err.println("Try 'wavestash " + commandPath(e.getCommandLine()) + "--help' for usage.");
+            return EXIT_USAGE;
+        });
+        return cli;
+    }
+
+    private static String commandPath(CommandLine cli) {
+        String path = cli.getCommandSpec().qualifiedName(" ");
+        return path.equals("wavestash") ? "" : path.substring("wavestash ".length()) + " ";
+    }
+
+    /** One line naming what went wrong; a stack trace only with WAVESTASH_DEBUG set. */
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (System.getenv("WAVESTASH_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        err.println("wavestash: error: " + message(e));
+        err.flush();
+        return EXIT_ERROR;
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof ConfigException || e instanceof StoreException || e instanceof IllegalArgumentException
+                || e instanceof UserException) {
+            return e.getMessage();
+        }
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + ": already exists";
+        }
+        if (e instanceof IOException) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (raise -Xmx through WAVESTASH_JAVA_OPTS)";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** A problem with what the user asked for, reported as is. */
+    static final class UserException extends RuntimeException {
+        UserException(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"wavestash " + (v == null ? "development build" : v)};
+        }
+    }
+}

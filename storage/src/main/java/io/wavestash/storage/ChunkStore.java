@@ -1,0 +1,50 @@
+package io.wavestash.storage;
+
+import io.wavestash.config.StoreConfig;
+import io.wavestash.storage.index.SessionEntry;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/**
+ * A key-templated store of PCM chunks: a persister (where bytes live), a key template (typed key to
+ * string key), a value codec (how bytes are encoded) and a layout, with an availability index in front.
+ * Obtain one from {@link Stores}.
+ */
+public interface ChunkStore extends AutoCloseable {
+
+    StoreConfig config();
+
+    /** Starts a session; fails if the sensor already has a session with this start. */
+    void createSession(SessionMeta meta);
+
+    /**
+     * Stores a chunk of whole frames at byte offset {@code block} of a session. Writing the same chunk again
+     * is harmless; a chunk that overlaps a different stored chunk is refused.
+     */
+    void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm);
+
+    /** Ends a batch: makes writes durable as the fsync policy asks and publishes them to readers. */
+    void flush();
+
+    /** Deletes a session with all its chunks. */
+    void deleteSession(SensorId sensor, long sessionEpochMicros);
+
+    /** Picks up what another process wrote since the store was opened or last refreshed. */
+    void refresh();
+
+    Set<SensorId> sensors();
+
+    /** The sensor's sessions by start instant in epoch microseconds. */
+    NavigableMap<Long, SessionEntry> sessions(SensorId sensor);
+
+    /** Reads stored bytes of a session from {@code byteFrom} until {@code dst} is full; all must be present. */
+    void read(SensorId sensor, long sessionEpochMicros, long byteFrom, ByteBuffer dst);
+
+    /** Rebuilds the availability index from what storage holds; returns what it had to skip. */
+    List<String> reindex();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,72 @@
+package io.wavestash.storage;
+
+import io.wavestash.config.StoreConfig;
+import io.wavestash.storage.index.SessionEntry;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/** A store that forwards every call; subclasses override what they add to. */
+public abstract class ForwardingStore implements ChunkStore {
+    protected final ChunkStore delegate;
+
+    protected ForwardingStore(ChunkStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public StoreConfig config() {
+        return delegate.config();
+    }
+
+    @Override
+    public void createSession(SessionMeta meta) {
+        delegate.createSession(meta);
+    }
+
+    @Override
+    public void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm) {
+        delegate.write(sensor, sessionEpochMicros, block, pcm);
+    }
+
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+
+    @Override
+    public void deleteSession(SensorId sensor, long sessionEpochMicros) {
+        delegate.deleteSession(sensor, sessionEpochMicros);
+    }
+
+    @Override
+    public void refresh() {
+        delegate.refresh();
+    }
+
+    @Override
+    public Set<SensorId> sensors() {
+        return delegate.sensors();
+    }
+
+    @Override
+    public NavigableMap<Long, SessionEntry> sessions(SensorId sensor) {
+        return delegate.sessions(sensor);
+    }
+
+    @Override
+    public void read(SensorId sensor, long sessionEpochMicros, long byteFrom, ByteBuffer dst) {
+        delegate.read(sensor, sessionEpochMicros, byteFrom, dst);
+    }
+
+    @Override
+    public List<String> reindex() {
+        return delegate.reindex();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,193 @@
+package io.wavestash.storage;
+
+import io.wavestash.config.StoreConfig;
+import io.wavestash.storage.index.AvailabilityIndex;
+import io.wavestash.storage.index.ChunkRuns;
+import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.layout.ChunkLayout;
+import io.wavestash.storage.persist.RandomAccessPersister;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/** The composition of persister, layout (template and codec inside) and availability index. */
+final class TemplatedStore implements ChunkStore {
+    private final StoreConfig config;
+    private final RandomAccessPersister persister;
+    private final ChunkLayout layout;
+    private final AvailabilityIndex index;
+    private final boolean writable;
+    private final Runnable onClose;
+    private boolean closed;
+
+    TemplatedStore(StoreConfig config, RandomAccessPersister persister, ChunkLayout layout, AvailabilityIndex index,
+            boolean writable, Runnable onClose) {
+        this.config = config;
+        this.persister = persister;
+        this.layout = layout;
+        this.index = index;
+        this.writable = writable;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public StoreConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void createSession(SessionMeta meta) {
+        requireWritable();
+        if (index.session(meta.sensor(), meta.startEpochMicros()) != null) {
+            throw new StoreException("sensor " + meta.sensor() + " already has a session starting at "
+                    + Times.ofEpochMicros(meta.startEpochMicros()));
+        }
+        io(() -> layout.writeMeta(meta), "write metadata of session " + Times.ofEpochMicros(meta.startEpochMicros()) + " of sensor " + meta.sensor());
+        index.addSession(meta);
+    }
+
+    @Override
+    public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm) {
+        requireWritable();
+        SessionEntry entry = index.session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+        }
+        int frame = entry.meta().format().frameBytes();
+        int length = pcm.remaining();
+        if (block % frame != 0 || length == 0 || length % frame != 0) {
+            throw new StoreException("chunk at byte " + block + " of " + length + " bytes is not whole " + frame + "-byte frames (sensor "
+                    + sensor + ", session " + Times.ofEpochMicros(session) + ")");
+        }
+        ChunkRuns.Chunk present = entry.runs().chunkAt(block);
+        if (present != null && present.block() == block && present.length() == length) {
+            return;
+        }
+        try {
+            entry.runs().presentRanges(block, block + length).forEach(r -> {
+                throw new IllegalArgumentException("chunk at byte " + block + " (" + length + " bytes) overlaps stored bytes " + r[0] + ".." + r[1]);
+            });
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
+        }
+        io(() -> layout.writeChunk(entry.meta(), block, pcm), "write chunk at byte " + block + " of sensor " + sensor);
+        index.addChunk(sensor, session, block, length);
+    }
+
+    @Override
+    public synchronized void flush() {
+        requireWritable();
+        io(() -> {
+            persister.sync();
+            index.flush();
+            persister.sync();
+        }, "flush");
+    }
+
+    @Override
+    public synchronized void deleteSession(SensorId sensor, long session) {
+        requireWritable();
+        SessionEntry entry = index.session(sensor, session);
+        if (entry == null) {
+            return;
+        }
+        io(() -> {
+            index.removeSession(sensor, session);
+            index.flush();
+            layout.deleteSession(entry);
+            persister.sync();
+        }, "delete session " + Times.ofEpochMicros(session) + " of sensor " + sensor);
+    }
+
+    @Override
+    public void refresh() {
+        if (!writable) {
+            io(index::refresh, "read the availability index");
+        }
+    }
+
+    @Override
+    public Set<SensorId> sensors() {
+        return index.sensors();
+    }
+
+    @Override
+    public NavigableMap<Long, SessionEntry> sessions(SensorId sensor) {
+        return index.sessions(sensor);
+    }
+
+    @Override
+    public void read(SensorId sensor, long session, long byteFrom, ByteBuffer dst) {
+        SessionEntry entry = index.session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+        }
+        io(() -> layout.read(entry, byteFrom, dst), "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
+    }
+
+    @Override
+    public synchronized List<String> reindex() {
+        List<String> warnings = new ArrayList<>();
+        io(() -> {
+            List<SessionEntry> found = layout.scan(warnings::add);
+            if (writable) {
+                index.replaceAll(found);
+                persister.sync();
+            } else {
+                index.replaceInMemory(found);
+            }
+        }, "rebuild the availability index");
+        return warnings;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (writable) {
+                flush();
+            }
+        } finally {
+            closed = true;
+            try {
+                persister.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                onClose.run();
+            }
+        }
+    }
+
+    private void requireWritable() {
+        if (!writable) {
+            throw new StoreException("store at " + config.path() + " was opened read-only");
+        }
+        if (closed) {
+            throw new StoreException("store at " + config.path() + " is closed");
+        }
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void io(IoAction action, String what) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new StoreException("cannot " + what + ": " + describe(e), e);
+        }
+    }
+
+    static String describe(IOException e) {
+        String name = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? name : name.equals("IO") ? e.getMessage() : name + " " + e.getMessage();
+    }
+}

@@ -1,0 +1,355 @@
+package io.wavestash.storage.index;
+
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.SessionMetaJson;
+import io.wavestash.storage.StoreException;
+import io.wavestash.storage.persist.RandomAccessPersister;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+
+/**
+ * Per sensor: its sessions, the chunks present in each, and so the gaps. Kept in memory and persisted as
+ * one append-only log per sensor ({@code @wavestash/index/SENSOR.log}) of checksummed records, which a
+ * reader in another process tails. A torn last record (a crash mid-append) is ignored; a rebuild from
+ * storage writes a fresh log with a new generation number, which tells readers to start over.
+ */
+public final class AvailabilityIndex {
+    public static final String DIR = "@wavestash/index/";
+    private static final byte[] MAGIC = "WSIX".getBytes(StandardCharsets.US_ASCII);
+    private static final short VERSION = 1;
+    private static final int HEADER_BYTES = 16;
+    private static final byte SESSION = 1;
+    private static final byte CHUNK = 2;
+    private static final byte DELETE_SESSION = 3;
+    private static final int READ_BLOCK = 1 << 20;
+    private static final int PENDING_LIMIT = 64 << 10;
+
+    private final RandomAccessPersister persister;
+    private final Map<SensorId, SensorLog> logs = new TreeMap<>();
+    /** While rebuilding, records accumulate and are written as whole new logs. */
+    private boolean rebuilding;
+    /** Set when the in-memory index was rebuilt without persisting: the logs on disk are stale. */
+    private boolean detached;
+
+    public AvailabilityIndex(RandomAccessPersister persister) {
+        this.persister = persister;
+    }
+
+    private static final class SensorLog {
+        final NavigableMap<Long, SessionEntry> sessions = new TreeMap<>();
+        long generation;
+        long readOffset;
+        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    }
+
+    // ---- queries -------------------------------------------------------------------------------
+
+    public synchronized Set<SensorId> sensors() {
+        Set<SensorId> out = new TreeSet<>();
+        logs.forEach((sensor, log) -> {
+            if (!log.sessions.isEmpty()) {
+                out.add(sensor);
+            }
+        });
+        return out;
+    }
+
+    /** A snapshot of the sensor's sessions by start (epoch µs); empty for an unknown sensor. */
+    public synchronized NavigableMap<Long, SessionEntry> sessions(SensorId sensor) {
+        SensorLog log = logs.get(sensor);
+        return log == null ? new TreeMap<>() : new TreeMap<>(log.sessions);
+    }
+
+    public synchronized SessionEntry session(SensorId sensor, long startEpochMicros) {
+        SensorLog log = logs.get(sensor);
+        return log == null ? null : log.sessions.get(startEpochMicros);
+    }
+
+    // ---- writing -------------------------------------------------------------------------------
+
+    public synchronized void addSession(SessionMeta meta) {
+        SensorLog log = logs.computeIfAbsent(meta.sensor(), s -> new SensorLog());
+        log.sessions.put(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
+        byte[] json = SessionMetaJson.write(meta);
+        record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
+    }
+
+    /** Records a chunk; returns whether it was new. The session must have been added. */
+    public synchronized ChunkRuns.Added addChunk(SensorId sensor, long session, long block, int length) {
+        SessionEntry entry = session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session " + session);
+        }
+        ChunkRuns.Added added = entry.runs().add(block, length);
+        if (added == ChunkRuns.Added.NEW) {
+            record(logs.get(sensor), CHUNK, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(session).putLong(block).putInt(length));
+        }
+        return added;
+    }
+
+    public synchronized void removeSession(SensorId sensor, long session) {
+        SensorLog log = logs.get(sensor);
+        if (log != null && log.sessions.remove(session) != null) {
+            record(log, DELETE_SESSION, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(session));
+        }
+    }
+
+    /** Appends what was recorded since the last flush to the logs. */
+    public synchronized void flush() throws IOException {
+        for (Map.Entry<SensorId, SensorLog> e : logs.entrySet()) {
+            SensorLog log = e.getValue();
+            if (log.pending.size() == 0) {
+                continue;
+            }
+            String key = key(e.getKey());
+            if (log.generation == 0) {
+                log.generation = newGeneration();
+                persister.write(key, header(log.generation));
+                log.readOffset = HEADER_BYTES;
+            }
+            long at = persister.append(key, ByteBuffer.wrap(log.pending.toByteArray()));
+            log.readOffset = at + log.pending.size();
+            log.pending.reset();
+        }
+    }
+
+    /** Replaces the whole index with what a scan of storage found, persisting fresh logs. */
+    public synchronized void replaceAll(Collection<SessionEntry> found) throws IOException {
+        Map<SensorId, List<SessionEntry>> bySensor = new TreeMap<>();
+        for (SessionEntry entry : found) {
+            bySensor.computeIfAbsent(entry.meta().sensor(), s -> new ArrayList<>()).add(entry);
+        }
+        for (SensorId stale : List.copyOf(logs.keySet())) {
+            if (!bySensor.containsKey(stale)) {
+                persister.delete(key(stale));
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        persister.list(DIR, o -> orphans.add(o.key()));
+        logs.clear();
+        rebuilding = true;
+        try {
+            rewrite(bySensor, orphans);
+        } finally {
+            rebuilding = false;
+        }
+        for (String orphan : orphans) {
+            persister.delete(orphan);
+        }
+    }
+
+    private void rewrite(Map<SensorId, List<SessionEntry>> bySensor, List<String> orphans) throws IOException {
+        for (Map.Entry<SensorId, List<SessionEntry>> e : bySensor.entrySet()) {
+            SensorLog log = new SensorLog();
+            logs.put(e.getKey(), log);
+            for (SessionEntry entry : e.getValue()) {
+                addSessionEntry(log, entry);
+            }
+            log.generation = newGeneration();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.writeBytes(toArray(header(log.generation)));
+            all.writeBytes(log.pending.toByteArray());
+            log.pending.reset();
+            persister.write(key(e.getKey()), ByteBuffer.wrap(all.toByteArray()));
+            log.readOffset = all.size();
+            orphans.remove(key(e.getKey()));
+        }
+    }
+
+    private void addSessionEntry(SensorLog log, SessionEntry entry) {
+        SessionMeta meta = entry.meta();
+        log.sessions.put(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
+        byte[] json = SessionMetaJson.write(meta);
+        record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
+        for (ChunkRuns.Chunk c : entry.runs().chunks()) {
+            log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
+            record(log, CHUNK, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(meta.startEpochMicros()).putLong(c.block()).putInt(c.length()));
+        }
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /** Replaces the index in memory only (a reader that found the persisted index stale). */
+    public synchronized void replaceInMemory(Collection<SessionEntry> found) {
+        logs.clear();
+        rebuilding = true;
+        try {
+            for (SessionEntry entry : found) {
+                addSessionEntry(logs.computeIfAbsent(entry.meta().sensor(), s -> new SensorLog()), entry);
+            }
+            logs.values().forEach(log -> log.pending.reset());
+        } finally {
+            rebuilding = false;
+        }
+        detached = true;
+    }
+
+    /** True when no index log exists at all (a new store, or one whose index was lost). */
+    public boolean isMissing() throws IOException {
+        boolean[] any = {false};
+        persister.list(DIR, o -> any[0] = true);
+        return !any[0];
+    }
+
+    /** Catches up with what other processes appended (or rewrote) since the last refresh. */
+    public synchronized void refresh() throws IOException {
+        if (detached) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        persister.list(DIR, o -> keys.add(o.key()));
+        for (String key : keys) {
+            String name = key.substring(DIR.length());
+            if (!name.endsWith(".log")) {
+                continue;
+            }
+            SensorId sensor;
+            try {
+                sensor = SensorId.of(name.substring(0, name.length() - 4));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            tail(sensor, key);
+        }
+    }
+
+    private void tail(SensorId sensor, String key) throws IOException {
+        long size = persister.size(key);
+        if (size < HEADER_BYTES) {
+            return;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        persister.read(key, 0, header);
+        header.flip();
+        byte[] magic = new byte[4];
+        header.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new StoreException(key + ": not a wavestash index log (bad magic)");
+        }
+        short version = header.getShort();
+        if (version != VERSION) {
+            throw new StoreException(key + ": index log version " + version + " is not supported (this build reads " + VERSION + ")");
+        }
+        header.getShort();
+        long generation = header.getLong();
+        SensorLog log = logs.computeIfAbsent(sensor, s -> new SensorLog());
+        if (log.generation != generation) {
+            log.sessions.clear();
+            log.generation = generation;
+            log.readOffset = HEADER_BYTES;
+        }
+        ByteBuffer block = ByteBuffer.allocate(READ_BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        while (log.readOffset < size) {
+            block.clear();
+            int n = persister.read(key, log.readOffset, block);
+            block.flip();
+            int consumed = applyRecords(sensor, log, block, key);
+            if (consumed == 0) {
+                if (n >= READ_BLOCK) {
+                    throw new StoreException(key + ": record at byte " + log.readOffset + " is larger than " + READ_BLOCK + " bytes");
+                }
+                break;
+            }
+            log.readOffset += consumed;
+        }
+    }
+
+    /** Applies whole, valid records; returns the bytes consumed. Stops at a torn or corrupt record. */
+    private static int applyRecords(SensorId sensor, SensorLog log, ByteBuffer b, String key) {
+        int consumed = 0;
+        CRC32C crc = new CRC32C();
+        while (b.remaining() >= 9) {
+            int start = b.position();
+            int length = b.getInt(start);
+            if (length < 0 || length > READ_BLOCK - 9 || b.remaining() < 9 + length) {
+                break;
+            }
+            byte type = b.get(start + 4);
+            crc.reset();
+            crc.update(b.slice(start + 4, 1 + length));
+            if ((int) crc.getValue() != b.getInt(start + 5 + length)) {
+                break;
+            }
+            ByteBuffer payload = b.slice(start + 5, length).order(ByteOrder.LITTLE_ENDIAN);
+            apply(sensor, log, type, payload, key);
+            b.position(start + 9 + length);
+            consumed = b.position();
+        }
+        return consumed;
+    }
+
+    private static void apply(SensorId sensor, SensorLog log, byte type, ByteBuffer payload, String key) {
+        switch (type) {
+            case SESSION -> {
+                byte[] json = new byte[payload.remaining()];
+                payload.get(json);
+                SessionMeta meta = SessionMetaJson.read(json, key);
+                log.sessions.putIfAbsent(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
+            }
+            case CHUNK -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.runs().add(payload.getLong(8), payload.getInt(16));
+                }
+            }
+            case DELETE_SESSION -> log.sessions.remove(payload.getLong(0));
+            default -> {
+                // a record type of a later version: skipped, its checksum was valid
+            }
+        }
+    }
+
+    private void record(SensorLog log, byte type, ByteBuffer payload) {
+        payload.flip();
+        int length = payload.remaining();
+        ByteBuffer r = ByteBuffer.allocate(9 + length).order(ByteOrder.LITTLE_ENDIAN);
+        r.putInt(length).put(type).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(r.array(), 4, 1 + length);
+        r.putInt((int) crc.getValue());
+        log.pending.writeBytes(r.array());
+        if (log.pending.size() > PENDING_LIMIT && !rebuilding) {
+            try {
+                flush();
+            } catch (IOException e) {
+                throw new StoreException("cannot append to the availability index: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String key(SensorId sensor) {
+        return DIR + sensor.value() + ".log";
+    }
+
+    private static ByteBuffer header(long generation) {
+        return ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC).putShort(VERSION).putShort((short) 0).putLong(generation).flip();
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static long newGeneration() {
+        long g;
+        do {
+            g = ThreadLocalRandom.current().nextLong();
+        } while (g == 0);
+        return g;
+    }
+}

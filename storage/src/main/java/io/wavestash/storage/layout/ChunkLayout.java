@@ -1,0 +1,30 @@
+package io.wavestash.storage.layout;
+
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.index.SessionEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** How chunks of a session are arranged as objects of a persister. */
+public interface ChunkLayout {
+
+    /** Stores a session's metadata beside where its chunks will go. */
+    void writeMeta(SessionMeta meta) throws IOException;
+
+    /** Stores one chunk (whole frames, in the session's format) at byte offset {@code block}. */
+    void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException;
+
+    /**
+     * Fills {@code dst} with the session's bytes starting at {@code byteFrom}; the caller guarantees, from
+     * the index, that all of them are present.
+     */
+    void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException;
+
+    /** Deletes a session's chunks and metadata. */
+    void deleteSession(SessionEntry session) throws IOException;
+
+    /** Finds every session and chunk in storage (to rebuild the index); oddities go to {@code warnings}. */
+    List<SessionEntry> scan(Consumer<String> warnings) throws IOException;
+}

@@ -1,0 +1,101 @@
+package io.wavestash.storage.layout;
+
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.StoreException;
+import io.wavestash.storage.codec.ValueCodec;
+import io.wavestash.storage.index.ChunkRuns;
+import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.key.ChunkKey;
+import io.wavestash.storage.key.KeyTemplate;
+import io.wavestash.storage.persist.Persister;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** One object per chunk, named by the template (the talk's layout; easy to sync to object storage). */
+public final class ChunkPerKeyLayout extends Layouts {
+    private final ValueCodec codec;
+
+    public ChunkPerKeyLayout(Persister persister, KeyTemplate template, ValueCodec codec, String device) {
+        super(persister, template, device);
+        this.codec = codec;
+    }
+
+    @Override
+    public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
+        persister.write(template.format(key(meta, block)), codec.encode(meta.format(), pcm));
+    }
+
+    @Override
+    public void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
+        SessionMeta meta = session.meta();
+        int header = codec.headerBytes(meta.format());
+        long at = byteFrom;
+        while (dst.hasRemaining()) {
+            ChunkRuns.Chunk chunk = session.runs().chunkAt(at);
+            if (chunk == null) {
+                throw new StoreException("byte " + at + " of session " + meta.startEpochMicros() + " of sensor " + meta.sensor() + " is not stored");
+            }
+            int n = (int) Math.min(dst.remaining(), chunk.end() - at);
+            ByteBuffer part = dst.slice(dst.position(), n);
+            String key = template.format(key(meta, chunk.block()));
+            int got;
+            try {
+                got = persister.read(key, header + (at - chunk.block()), part);
+            } catch (NoSuchFileException e) {
+                throw new StoreException("chunk " + key + " is in the index but missing from storage (run 'wavestash reindex')");
+            }
+            if (got != n) {
+                throw new StoreException("chunk " + key + " is shorter than the index says (" + got + " of " + n + " bytes at offset " + (at - chunk.block()) + ")");
+            }
+            codec.decode(meta.format(), part.flip());
+            dst.position(dst.position() + n);
+            at += n;
+        }
+    }
+
+    @Override
+    public void deleteSession(SessionEntry session) throws IOException {
+        for (ChunkRuns.Chunk chunk : session.runs().chunks()) {
+            persister.delete(template.format(key(session.meta(), chunk.block())));
+        }
+        persister.delete(metaKey(session.meta()));
+    }
+
+    @Override
+    public List<SessionEntry> scan(Consumer<String> warnings) throws IOException {
+        return scan(warnings, new ScanVisitor() {
+            @Override
+            public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {
+                ChunkKey key = template.tryParse(o.key());
+                if (key == null) {
+                    warn.accept("ignoring " + o.key() + ": it does not match template '" + template + "'");
+                    return;
+                }
+                if (!Objects.equals(key.device(), device)) {
+                    return;
+                }
+                sessions.computeIfAbsent(sessionId(key), k -> new Found()).extents.add(new long[] {key.block(), o.size()});
+            }
+
+            @Override
+            public void addTo(SessionMeta meta, ChunkRuns runs, long[] extent, Consumer<String> warn) {
+                long length = extent[1] - codec.headerBytes(meta.format());
+                String key = template.format(key(meta, extent[0]));
+                if (length <= 0 || length % meta.format().frameBytes() != 0 || extent[0] % meta.format().frameBytes() != 0) {
+                    warn.accept("ignoring " + key + ": " + extent[1] + " bytes is not a whole number of frames");
+                    return;
+                }
+                try {
+                    runs.add(extent[0], (int) length);
+                } catch (IllegalArgumentException e) {
+                    warn.accept("ignoring " + key + ": " + e.getMessage());
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,154 @@
+package io.wavestash.storage.layout;
+
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.index.ChunkRuns;
+import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.key.ChunkKey;
+import io.wavestash.storage.key.KeyTemplate;
+import io.wavestash.storage.persist.Persister;
+import io.wavestash.storage.persist.RandomAccessPersister;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * partd-style appendable segments: a session is cut into time slices of {@code sliceSeconds}; each slice is
+ * one file named by the template (with {@code block} = the slice's first byte) into which chunks are written
+ * at their own offset, plus a {@code .idx} log of the chunks present (16-byte records: block, length,
+ * checksum). A window is one positioned read per slice it touches.
+ */
+public final class SegmentLayout extends Layouts {
+    static final String RANGES_SUFFIX = ".idx";
+    private static final int RECORD_BYTES = 16;
+
+    private final RandomAccessPersister files;
+    private final int sliceSeconds;
+
+    public SegmentLayout(RandomAccessPersister persister, KeyTemplate template, int sliceSeconds, String device) {
+        super(persister, template, device);
+        this.files = persister;
+        this.sliceSeconds = sliceSeconds;
+    }
+
+    long sliceBytes(SessionMeta meta) {
+        return (long) sliceSeconds * meta.format().sampleRateHz() * meta.format().frameBytes();
+    }
+
+    private String segmentKey(SessionMeta meta, long slice) {
+        return template.format(key(meta, slice * sliceBytes(meta)));
+    }
+
+    @Override
+    public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
+        long slice = sliceBytes(meta);
+        int length = pcm.remaining();
+        ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(block).putInt(length);
+        CRC32C crc = new CRC32C();
+        crc.update(record.array(), 0, 12);
+        record.putInt((int) crc.getValue());
+        long at = block;
+        ByteBuffer rest = pcm.duplicate();
+        while (rest.hasRemaining()) {
+            long s = at / slice;
+            int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
+            String key = segmentKey(meta, s);
+            files.writeAt(key, at - s * slice, rest.slice(rest.position(), n));
+            files.append(key + RANGES_SUFFIX, record.duplicate().flip());
+            rest.position(rest.position() + n);
+            at += n;
+        }
+    }
+
+    @Override
+    public void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
+        long slice = sliceBytes(session.meta());
+        long at = byteFrom;
+        while (dst.hasRemaining()) {
+            long s = at / slice;
+            int n = (int) Math.min(dst.remaining(), (s + 1) * slice - at);
+            ByteBuffer part = dst.slice(dst.position(), n);
+            String key = segmentKey(session.meta(), s);
+            int got = files.read(key, at - s * slice, part);
+            if (got != n) {
+                throw new io.wavestash.storage.StoreException("segment " + key + " is shorter than its range index says");
+            }
+            dst.position(dst.position() + n);
+            at += n;
+        }
+    }
+
+    @Override
+    public void deleteSession(SessionEntry session) throws IOException {
+        long slice = sliceBytes(session.meta());
+        TreeSet<Long> slices = new TreeSet<>();
+        for (long[] range : session.runs().presentRanges(0, Long.MAX_VALUE)) {
+            for (long s = range[0] / slice; s <= (range[1] - 1) / slice; s++) {
+                slices.add(s);
+            }
+        }
+        for (long s : slices) {
+            String key = segmentKey(session.meta(), s);
+            files.delete(key + RANGES_SUFFIX);
+            files.delete(key);
+        }
+        files.delete(metaKey(session.meta()));
+    }
+
+    @Override
+    public java.util.List<SessionEntry> scan(Consumer<String> warnings) throws IOException {
+        return scan(warnings, new ScanVisitor() {
+            @Override
+            public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {
+                String dataKey = o.key().endsWith(RANGES_SUFFIX) ? o.key().substring(0, o.key().length() - RANGES_SUFFIX.length()) : o.key();
+                ChunkKey key = template.tryParse(dataKey);
+                if (key == null) {
+                    warn.accept("ignoring " + o.key() + ": it does not match template '" + template + "'");
+                    return;
+                }
+                if (!Objects.equals(key.device(), device) || !o.key().endsWith(RANGES_SUFFIX)) {
+                    return;
+                }
+                Found found = sessions.computeIfAbsent(sessionId(key), k -> new Found());
+                try {
+                    readRanges(o.key(), found, warn);
+                } catch (IOException e) {
+                    warn.accept("ignoring " + o.key() + ": " + e.getMessage());
+                }
+            }
+
+            @Override
+            public void addTo(SessionMeta meta, ChunkRuns runs, long[] extent, Consumer<String> warn) {
+                try {
+                    runs.add(extent[0], (int) extent[1]);
+                } catch (IllegalArgumentException e) {
+                    warn.accept("ignoring a chunk of session " + meta.startEpochMicros() + " of sensor " + meta.sensor() + ": " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** Reads a range log; a torn or corrupt tail (a crash mid-append) ends it. */
+    private void readRanges(String key, Found found, Consumer<String> warn) throws IOException {
+        byte[] bytes = files.read(key);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        CRC32C crc = new CRC32C();
+        int i = 0;
+        for (; i + RECORD_BYTES <= bytes.length; i += RECORD_BYTES) {
+            crc.reset();
+            crc.update(bytes, i, 12);
+            if ((int) crc.getValue() != b.getInt(i + 12)) {
+                break;
+            }
+            found.extents.add(new long[] {b.getLong(i), b.getInt(i + 8)});
+        }
+        if (i != bytes.length) {
+            warn.accept(key + ": ignoring " + (bytes.length - i) + " bytes of a torn or corrupt range record");
+            files.truncate(key, i);
+        }
+    }
+}

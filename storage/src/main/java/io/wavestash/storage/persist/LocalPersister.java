@@ -1,0 +1,299 @@
+package io.wavestash.storage.persist;
+
+import io.wavestash.config.FsyncPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under a root directory. Whole-object writes go to a temporary file that is renamed
+ * over the target, so a reader or a crash never sees a partial object; {@link FsyncPolicy} decides
+ * when data and directory entries are forced to the device.
+ */
+public final class LocalPersister implements RandomAccessPersister {
+    static final String TEMP_PREFIX = ".tmp-";
+    private static final int OPEN_CHANNELS = 64;
+
+    private final Path root;
+    private final FsyncPolicy fsync;
+    private final Set<Path> unsyncedFiles = new LinkedHashSet<>();
+    private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
+    private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
+            if (size() <= OPEN_CHANNELS) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+
+    public LocalPersister(Path root, FsyncPolicy fsync) throws IOException {
+        this.root = Files.createDirectories(root).toRealPath();
+        this.fsync = fsync;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public byte[] read(String key) throws IOException {
+        Path path = resolve(key);
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(key);
+        }
+    }
+
+    @Override
+    public int read(String key, long offset, ByteBuffer dst) throws IOException {
+        Path path = resolve(key);
+        FileChannel writing;
+        synchronized (this) {
+            writing = channels.get(path);
+        }
+        if (writing != null && writing.isOpen()) {
+            return readFully(writing, offset, dst);
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return readFully(channel, offset, dst);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(key);
+        }
+    }
+
+    private static int readFully(FileChannel channel, long offset, ByteBuffer dst) throws IOException {
+        int total = 0;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, offset + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    @Override
+    public void write(String key, ByteBuffer bytes) throws IOException {
+        Path target = resolve(key);
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                if (fsync == FsyncPolicy.CHUNK) {
+                    out.force(false);
+                }
+            }
+            forget(target);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        written(target, true);
+    }
+
+    @Override
+    public synchronized void writeAt(String key, long offset, ByteBuffer bytes) throws IOException {
+        FileChannel channel = channel(key);
+        long at = offset;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+        if (fsync == FsyncPolicy.CHUNK) {
+            channel.force(false);
+        } else if (fsync == FsyncPolicy.BATCH) {
+            unsyncedFiles.add(resolve(key));
+        }
+    }
+
+    @Override
+    public synchronized long append(String key, ByteBuffer bytes) throws IOException {
+        long at = channel(key).size();
+        writeAt(key, at, bytes);
+        return at;
+    }
+
+    @Override
+    public synchronized void truncate(String key, long size) throws IOException {
+        FileChannel channel = channel(key);
+        if (channel.size() > size) {
+            channel.truncate(size);
+            channel.force(false);
+        }
+    }
+
+    @Override
+    public synchronized boolean delete(String key) throws IOException {
+        Path path = resolve(key);
+        forget(path);
+        boolean deleted = Files.deleteIfExists(path);
+        if (deleted) {
+            pruneEmptyDirs(path.getParent());
+        }
+        return deleted;
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+        Path path = resolve(key);
+        return Files.isRegularFile(path) ? Files.size(path) : -1;
+    }
+
+    @Override
+    public void list(String prefix, Consumer<StoredObject> each) throws IOException {
+        Keys.requireSafePrefix(prefix);
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(start)) {
+            files.forEach(path -> {
+                String name = path.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX) || !Files.isRegularFile(path)) {
+                    return;
+                }
+                String key = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+                if (key.startsWith(prefix)) {
+                    try {
+                        each.accept(new StoredObject(key, Files.size(path)));
+                    } catch (NoSuchFileException gone) {
+                        // deleted while listing
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public synchronized void sync() throws IOException {
+        for (FileChannel channel : channels.values()) {
+            channel.force(false);
+        }
+        for (Path file : unsyncedFiles) {
+            if (!channels.containsKey(file) && Files.exists(file)) {
+                try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+                    c.force(false);
+                }
+            }
+        }
+        for (Path dir : unsyncedDirs) {
+            forceDirectory(dir);
+        }
+        unsyncedFiles.clear();
+        unsyncedDirs.clear();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            sync();
+        } finally {
+            channels.values().forEach(LocalPersister::closeQuietly);
+            channels.clear();
+        }
+    }
+
+    private Path resolve(String key) {
+        Path path = root.resolve(Keys.requireSafe(key)).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("key '" + key + "' resolves outside the store root");
+        }
+        return path;
+    }
+
+    /** The cached writable channel of an object, created if needed. */
+    private synchronized FileChannel channel(String key) throws IOException {
+        Path path = resolve(key);
+        FileChannel channel = channels.get(path);
+        if (channel != null && channel.isOpen()) {
+            return channel;
+        }
+        boolean existed = Files.exists(path);
+        Files.createDirectories(path.getParent());
+        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (!existed) {
+            written(path, false);
+        }
+        channels.put(path, channel);
+        return channel;
+    }
+
+    /** Drops the cached channel of a file that is being replaced or deleted. */
+    private synchronized void forget(Path path) {
+        FileChannel channel = channels.remove(path);
+        if (channel != null) {
+            closeQuietly(channel);
+        }
+    }
+
+    private void written(Path file, boolean contentDone) throws IOException {
+        if (fsync == FsyncPolicy.CHUNK) {
+            forceDirectory(file.getParent());
+        } else if (fsync == FsyncPolicy.BATCH) {
+            synchronized (this) {
+                if (contentDone) {
+                    unsyncedFiles.add(file);
+                }
+                unsyncedDirs.add(file.getParent());
+            }
+        }
+    }
+
+    private void pruneEmptyDirs(Path dir) {
+        for (Path d = dir; d != null && !d.equals(root) && d.startsWith(root); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (IOException notEmpty) {
+                return;
+            }
+        }
+    }
+
+    private static void forceDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a channel we only read from or already forced
+        }
+    }
+}

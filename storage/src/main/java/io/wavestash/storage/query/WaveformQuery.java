@@ -1,0 +1,128 @@
+package io.wavestash.storage.query;
+
+import io.wavestash.storage.ChunkStore;
+import io.wavestash.storage.SampleFormat;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.Times;
+import io.wavestash.storage.index.SessionEntry;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * Rebuilds the samples of a half-open window {@code [from, to)}: sample {@code i} of a session belongs iff
+ * {@code from <= start + i / rate < to}, exactly. Sessions of a sensor that overlap in time (its clock was
+ * stepped back) are resolved by start: a session's samples end where the next session (by start instant)
+ * begins, so every instant has at most one sample source.
+ */
+public final class WaveformQuery {
+    private final ChunkStore store;
+
+    public WaveformQuery(ChunkStore store) {
+        this.store = store;
+    }
+
+    /** The window of several sensors (all of them when {@code sensors} is empty), in sensor order. */
+    public List<SensorWindow> windows(Collection<SensorId> sensors, Instant from, Instant to) {
+        checkRange(from, to);
+        store.refresh();
+        Collection<SensorId> which = sensors.isEmpty() ? store.sensors() : sensors;
+        if (which.isEmpty()) {
+            throw new QueryException("the store holds no sensors");
+        }
+        List<SensorWindow> out = new ArrayList<>();
+        for (SensorId sensor : which) {
+            out.add(plan(sensor, from, to));
+        }
+        return out;
+    }
+
+    /** The window of one sensor, {@code [from, to)}. */
+    public SensorWindow window(SensorId sensor, Instant from, Instant to) {
+        checkRange(from, to);
+        store.refresh();
+        return plan(sensor, from, to);
+    }
+
+    private SensorWindow plan(SensorId sensor, Instant from, Instant to) {
+        NavigableMap<Long, SessionEntry> sessions = store.sessions(sensor);
+        if (sessions.isEmpty()) {
+            throw new QueryException("unknown sensor '" + sensor + "'" + knownSensors());
+        }
+        List<Segment> segments = new ArrayList<>();
+        BigInteger fromNanos = Times.epochNanos(from);
+        BigInteger toNanos = Times.epochNanos(to);
+        for (Map.Entry<Long, SessionEntry> e : sessions.entrySet()) {
+            long start = e.getKey();
+            BigInteger startNanos = BigInteger.valueOf(start).multiply(BigInteger.valueOf(1000));
+            if (startNanos.compareTo(toNanos) >= 0) {
+                break;
+            }
+            Map.Entry<Long, SessionEntry> next = sessions.higherEntry(start);
+            Instant effectiveTo = to;
+            if (next != null) {
+                Instant nextStart = Times.ofEpochMicros(next.getKey());
+                effectiveTo = nextStart.isBefore(to) ? nextStart : to;
+            }
+            SessionEntry entry = e.getValue();
+            SampleFormat format = entry.meta().format();
+            int rate = format.sampleRateHz();
+            long first = Math.max(0, Times.firstIndexAtOrAfter(start, rate, from));
+            long end = Math.min(entry.endFrame(), Times.firstIndexAtOrAfter(start, rate, effectiveTo));
+            if (first >= end) {
+                continue;
+            }
+            int fb = format.frameBytes();
+            for (long[] range : entry.runs().presentRanges(first * fb, end * fb)) {
+                segments.add(new Segment(sensor, start, format, range[0] / fb, (range[1] - range[0]) / fb));
+            }
+        }
+        return new SensorWindow(sensor, from, to, segments, gaps(from, to, segments), store);
+    }
+
+    /** Gaps on the grid of the neighbouring segments: only whole sample periods count. */
+    private static List<Gap> gaps(Instant from, Instant to, List<Segment> segments) {
+        List<Gap> gaps = new ArrayList<>();
+        if (segments.isEmpty()) {
+            gaps.add(new Gap(from, to, 0, Gap.Reason.NOT_RECORDED));
+            return gaps;
+        }
+        Segment first = segments.get(0);
+        long leading = SensorWindow.leadingFrames(from, first);
+        if (leading > 0) {
+            gaps.add(new Gap(from, first.start(), leading, Gap.Reason.NOT_RECORDED));
+        }
+        for (int i = 1; i < segments.size(); i++) {
+            Segment a = segments.get(i - 1);
+            Segment b = segments.get(i);
+            long frames = SensorWindow.framesBetween(a, b);
+            if (frames > 0) {
+                gaps.add(new Gap(a.end(), b.start(), frames, Gap.Reason.NOT_RECORDED));
+            }
+        }
+        Segment last = segments.get(segments.size() - 1);
+        long trailing = SensorWindow.trailingFrames(last, to);
+        if (trailing > 0) {
+            gaps.add(new Gap(last.end(), to, trailing, Gap.Reason.NOT_RECORDED));
+        }
+        return gaps;
+    }
+
+    private String knownSensors() {
+        List<String> names = store.sensors().stream().map(SensorId::value).limit(20).toList();
+        return names.isEmpty() ? "; the store holds no sensors" : "; known sensors: " + String.join(", ", names);
+    }
+
+    private static void checkRange(Instant from, Instant to) {
+        if (from == null || to == null) {
+            throw new QueryException("a window needs both --from and --to");
+        }
+        if (!from.isBefore(to)) {
+            throw new QueryException("empty window: from " + from + " is not before to " + to + " (windows are [from, to))");
+        }
+    }
+}
