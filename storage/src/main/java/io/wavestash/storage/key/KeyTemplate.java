@@ -230,6 +230,7 @@ public final class KeyTemplate {
                 || ("/" + joined + "/").contains("/../") || ("/" + joined + "/").contains("/./")) {
             throw new TemplateException("template '" + template + "' must be a relative path without empty, '.' or '..' segments");
         }
+        checkDateParts(template, parts);
         boolean blockSeen = false;
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
@@ -254,23 +255,47 @@ public final class KeyTemplate {
         }
     }
 
+    /** Date parts go from the year down, before the full session, so that keys sort in time order. */
+    private static void checkDateParts(String template, List<Part> parts) {
+        List<String> order = List.of("yyyy", "MM", "dd", "HH", "mm", "ss");
+        int next = 0;
+        boolean fullSeen = false;
+        for (Part part : parts) {
+            if (!(part instanceof Field f) || !f.name.equals("session")) {
+                continue;
+            }
+            if (f.isFullSession()) {
+                fullSeen = true;
+                continue;
+            }
+            int at = order.indexOf(f.spec);
+            if (at != next || fullSeen) {
+                throw new TemplateException("template '" + template + "': {session:" + f.spec + "} needs "
+                        + (at > 0 ? "{session:" + String.join("}, {session:", order.subList(0, at)) + "} before it and " : "")
+                        + "must come before the full {session}, so that keys sort in time order");
+            }
+            next++;
+        }
+    }
+
     private sealed interface Part permits Literal, Field {}
 
     private record Literal(String text) implements Part {}
 
     private record Field(String name, String spec) implements Part {
         private static final Set<String> DATE_PARTS = Set.of("yyyy", "MM", "dd", "HH", "mm", "ss");
-        private static final Pattern PAD = Pattern.compile("0?(\\d{1,2})d|d|");
+        private static final Pattern PAD = Pattern.compile("0(\\d{1,2})d|");
+        private static final int MIN_BLOCK_DIGITS = 12;
 
         void validate(String template) {
             boolean ok = switch (name) {
                 case "device", "sensor" -> spec.isEmpty();
-                case "block" -> PAD.matcher(spec).matches();
+                case "block" -> PAD.matcher(spec).matches() && padding() >= MIN_BLOCK_DIGITS && padding() <= 20;
                 default -> spec.isEmpty() || spec.equals("us") || spec.equals("ms") || spec.equals("iso") || DATE_PARTS.contains(spec);
             };
             if (!ok) {
                 String expected = switch (name) {
-                    case "block" -> "{block}, {block:d} or {block:0Nd}";
+                    case "block" -> "{block} (14 digits) or {block:0Nd} with N from " + MIN_BLOCK_DIGITS + " to 20, so that keys sort in time order";
                     case "session" -> "{session}, {session:us}, {session:ms}, {session:iso} or a date part yyyy, MM, dd, HH, mm, ss";
                     default -> "{" + name + "} without a format";
                 };
@@ -310,14 +335,13 @@ public final class KeyTemplate {
             if (name.equals("session") && spec.equals("iso")) {
                 return "\\d{8}T\\d{6}\\.\\d{6}Z";
             }
-            return "\\d{1,19}";
+            return "\\d+";
         }
 
         int padding() {
             if (name.equals("block")) {
                 Matcher m = PAD.matcher(spec);
-                m.matches();
-                return m.group(1) != null ? Integer.parseInt(m.group(1)) : spec.equals("d") ? 1 : 14;
+                return m.matches() && m.group(1) != null ? Integer.parseInt(m.group(1)) : 14;
             }
             return spec.equals("ms") ? 13 : 16;
         }
