@@ -1,0 +1,216 @@
+package io.wavestash.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wavestash.config.StoreConfig;
+import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.persist.RandomAccessPersister;
+import io.wavestash.storage.query.Gap;
+import io.wavestash.storage.query.SensorWindow;
+import io.wavestash.storage.query.WaveformQuery;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store (persister x layout x codec) must do. Subclasses name the persister and config; the same
+ * persister is reused by {@link #reopen()} to show that what was written is found again.
+ */
+public abstract class StoreContract {
+    protected static final SensorId MIC = SensorId.of("mic-1");
+    protected static final long T0 = 1_763_632_800_000_000L; // 2025-11-20T10:00:00Z
+    protected static final SampleFormat S16_MONO_16K = SampleFormat.pcm(16_000, 16, 1);
+
+    protected RandomAccessPersister persister;
+    protected ChunkStore store;
+
+    protected abstract RandomAccessPersister newPersister() throws IOException;
+
+    protected abstract StoreConfig config();
+
+    @BeforeEach
+    void open() throws IOException {
+        persister = newPersister();
+        store = Stores.over(config(), persister);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected void reopen() {
+        store.close();
+        store = Stores.over(config(), persister);
+    }
+
+    protected static byte[] noise(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    protected SessionMeta session(SensorId sensor, long start, SampleFormat format, int chunkFrames) {
+        SessionMeta meta = new SessionMeta(sensor, start, format, chunkFrames, "test");
+        store.createSession(meta);
+        return meta;
+    }
+
+    /** Writes {@code pcm} in chunks of {@code chunkBytes}, skipping the chunks whose index is in {@code skip}. */
+    protected void writeChunks(SessionMeta meta, byte[] pcm, int chunkBytes, int... skip) {
+        for (int at = 0, i = 0; at < pcm.length; at += chunkBytes, i++) {
+            int index = i;
+            if (Arrays.stream(skip).anyMatch(s -> s == index)) {
+                continue;
+            }
+            store.write(meta.sensor(), meta.startEpochMicros(), at, ByteBuffer.wrap(pcm, at, Math.min(chunkBytes, pcm.length - at)));
+        }
+        store.flush();
+    }
+
+    protected byte[] readBack(SensorId sensor, long session, long from, int length) {
+        ByteBuffer dst = ByteBuffer.allocate(length);
+        store.read(sensor, session, from, dst);
+        return dst.array();
+    }
+
+    @Test
+    void chunksReadBackExactlyAtAnyOffset() {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 1000);
+        byte[] pcm = noise(2000 * 7 + 300, 1);
+        writeChunks(meta, pcm, 2000);
+        for (int[] range : new int[][] {{0, pcm.length}, {2, 10}, {1998, 4}, {3000, 9000}, {pcm.length - 2, 2}}) {
+            assertThat(readBack(MIC, T0, range[0], range[1])).isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
+        }
+    }
+
+    @Test
+    void survivesReopening() {
+        SessionMeta meta = session(MIC, T0, SampleFormat.pcm(48_000, 24, 2), 480);
+        byte[] pcm = noise(6 * 480 * 5, 2);
+        writeChunks(meta, pcm, 6 * 480, 2);
+        reopen();
+        SessionEntry entry = store.sessions(MIC).get(T0);
+        assertThat(entry.meta()).isEqualTo(meta);
+        assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE)).containsExactly(new long[] {0, 5760}, new long[] {8640, 14400});
+        assertThat(readBack(MIC, T0, 8640, 5760)).isEqualTo(Arrays.copyOfRange(pcm, 8640, 14400));
+    }
+
+    @Test
+    void rewritingTheSameChunkIsHarmlessButOverlapsAreRefused() {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 100);
+        byte[] pcm = noise(800, 3);
+        writeChunks(meta, pcm, 200);
+        writeChunks(meta, pcm, 200);
+        assertThatThrownBy(() -> store.write(MIC, T0, 100, ByteBuffer.wrap(noise(200, 9)))).hasMessageContaining("overlaps");
+        assertThat(readBack(MIC, T0, 0, 800)).isEqualTo(pcm);
+    }
+
+    @Test
+    void refusesPartialFramesDuplicateSessionsAndUnknownSessions() {
+        SessionMeta meta = session(MIC, T0, SampleFormat.pcm(8000, 24, 3), 10);
+        assertThatThrownBy(() -> store.write(MIC, T0, 0, ByteBuffer.allocate(10))).hasMessageContaining("whole 9-byte frames");
+        assertThatThrownBy(() -> store.write(MIC, T0, 3, ByteBuffer.allocate(9))).hasMessageContaining("whole 9-byte frames");
+        assertThatThrownBy(() -> store.createSession(meta)).hasMessageContaining("already has a session");
+        assertThatThrownBy(() -> store.write(MIC, T0 + 1, 0, ByteBuffer.allocate(9))).hasMessageContaining("no session");
+    }
+
+    @Test
+    void deletingASessionRemovesItsBytes() throws IOException {
+        SessionMeta keep = session(MIC, T0, S16_MONO_16K, 100);
+        SessionMeta drop = session(MIC, T0 + 60_000_000, S16_MONO_16K, 100);
+        writeChunks(keep, noise(1000, 4), 200);
+        writeChunks(drop, noise(1000, 5), 200);
+        List<String> before = dataKeys();
+        store.deleteSession(MIC, drop.startEpochMicros());
+        reopen();
+        assertThat(store.sessions(MIC).keySet()).containsExactly(T0);
+        assertThat(dataKeys()).isNotEmpty().hasSizeLessThan(before.size());
+        assertThat(dataKeys()).noneMatch(k -> k.contains(Long.toString(drop.startEpochMicros())));
+    }
+
+    @Test
+    void theIndexIsRebuiltFromStorage() throws IOException {
+        SessionMeta a = session(MIC, T0, S16_MONO_16K, 100);
+        SessionMeta b = session(SensorId.of("other"), T0 + 5, SampleFormat.pcm(44_100, 8, 1), 441);
+        writeChunks(a, noise(4000, 6), 200, 3, 4);
+        writeChunks(b, noise(441 * 3 + 17, 7), 441);
+        List<long[]> before = store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE);
+        List<String> logs = new ArrayList<>();
+        persister.list("@wavestash/index/", o -> logs.add(o.key()));
+        for (String log : logs) {
+            persister.delete(log);
+        }
+        assertThat(store.reindex()).isEmpty();
+        assertThat(store.sensors()).containsExactly(MIC, SensorId.of("other"));
+        assertThat(store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE)).containsExactlyElementsOf(before);
+        reopen();
+        assertThat(store.sessions(SensorId.of("other")).get(T0 + 5).runs().presentBytes()).isEqualTo(441 * 3 + 17);
+    }
+
+    @Test
+    void aWindowSpansSessionsAndReportsGaps() {
+        SessionMeta first = session(MIC, T0, S16_MONO_16K, 1600);
+        SessionMeta second = session(MIC, T0 + 2_000_000, S16_MONO_16K, 1600);
+        byte[] a = noise(32_000, 8); // 1 s
+        byte[] b = noise(32_000, 9);
+        writeChunks(first, a, 3200);
+        writeChunks(second, b, 3200);
+        SensorWindow w = new WaveformQuery(store).window(MIC, Instant.ofEpochSecond(0, (T0 + 500_000) * 1000), Instant.ofEpochSecond(0, (T0 + 2_500_000) * 1000));
+        assertThat(w.segments()).hasSize(2);
+        assertThat(w.gaps()).singleElement().satisfies(g -> {
+            assertThat(g.reason()).isEqualTo(Gap.Reason.NOT_RECORDED);
+            assertThat(g.frames()).isEqualTo(16_000);
+        });
+        byte[] expected = new byte[16_000 + 16_000];
+        System.arraycopy(a, 16_000, expected, 0, 16_000);
+        System.arraycopy(b, 0, expected, 16_000, 16_000);
+        assertThat(drain(w.samples())).isEqualTo(expected);
+        byte[] filled = drain(w.filled());
+        assertThat(filled).hasSize(64_000);
+        assertThat(Arrays.copyOfRange(filled, 16_000, 48_000)).containsOnly(0);
+    }
+
+    @Test
+    void laterSessionWinsWhereSessionsOverlap() {
+        SessionMeta first = session(MIC, T0, S16_MONO_16K, 1600);
+        SessionMeta stepBack = session(MIC, T0 + 500_000, S16_MONO_16K, 1600); // clock stepped back 0.5 s
+        byte[] a = noise(32_000, 10);
+        byte[] b = noise(32_000, 11);
+        writeChunks(first, a, 3200);
+        writeChunks(stepBack, b, 3200);
+        SensorWindow w = new WaveformQuery(store).window(MIC, Instant.ofEpochSecond(0, T0 * 1000), Instant.ofEpochSecond(0, (T0 + 1_500_000) * 1000));
+        assertThat(w.gaps()).isEmpty();
+        byte[] expected = new byte[48_000];
+        System.arraycopy(a, 0, expected, 0, 16_000);
+        System.arraycopy(b, 0, expected, 16_000, 32_000);
+        assertThat(drain(w.samples())).isEqualTo(expected);
+    }
+
+    protected List<String> dataKeys() throws IOException {
+        List<String> keys = new ArrayList<>();
+        persister.list("", o -> {
+            if (!o.key().startsWith("@wavestash/")) {
+                keys.add(o.key());
+            }
+        });
+        return keys;
+    }
+
+    public static byte[] drain(SensorWindow.Stream stream) {
+        ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(stream.size()));
+        ByteBuffer buffer = ByteBuffer.allocate(777);
+        while (stream.read(buffer.clear()) > 0) {
+            all.put(buffer.flip());
+        }
+        return all.array();
+    }
+}
