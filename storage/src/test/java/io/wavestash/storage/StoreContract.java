@@ -93,6 +93,18 @@ public abstract class StoreContract {
     }
 
     @Test
+    void anyByteRangeReadsBackInFormatsTheCodecRearranges() {
+        SampleFormat bigEndian = new SampleFormat(22_050, 24, 2, SampleFormat.Encoding.SIGNED, SampleFormat.Endian.BIG);
+        SessionMeta meta = session(MIC, T0, bigEndian, 100);
+        byte[] pcm = noise(600 * 4 + 6 * 7, 12);
+        writeChunks(meta, pcm, 600);
+        for (int[] range : new int[][] {{1, 1}, {5, 7}, {599, 2}, {1, 2000}, {598, 605}, {pcm.length - 1, 1}}) {
+            assertThat(readBack(MIC, T0, range[0], range[1])).as("bytes %s..+%s", range[0], range[1])
+                    .isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
+        }
+    }
+
+    @Test
     void survivesReopening() {
         SessionMeta meta = session(MIC, T0, SampleFormat.pcm(48_000, 24, 2), 480);
         byte[] pcm = noise(6 * 480 * 5, 2);

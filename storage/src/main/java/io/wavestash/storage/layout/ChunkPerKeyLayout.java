@@ -41,19 +41,29 @@ public final class ChunkPerKeyLayout extends Layouts {
                 throw new StoreException("byte " + at + " of session " + meta.startEpochMicros() + " of sensor " + meta.sensor() + " is not stored");
             }
             int n = (int) Math.min(dst.remaining(), chunk.end() - at);
-            ByteBuffer part = dst.slice(dst.position(), n);
             String key = template.format(key(meta, chunk.block()));
+            // codecs rearrange whole samples: read whole samples, then hand over the bytes asked for
+            int sample = meta.format().bytesPerSample();
+            long alignedFrom = at - Math.floorMod(at - chunk.block(), sample);
+            long alignedTo = Math.min(chunk.end(), (at + n + sample - 1) / sample * sample);
+            boolean aligned = alignedFrom == at && alignedTo == at + n;
+            ByteBuffer part = aligned ? dst.slice(dst.position(), n) : ByteBuffer.allocate((int) (alignedTo - alignedFrom));
             int got;
             try {
-                got = persister.read(key, header + (at - chunk.block()), part);
+                got = persister.read(key, header + (alignedFrom - chunk.block()), part);
             } catch (NoSuchFileException e) {
                 throw new StoreException("chunk " + key + " is in the index but missing from storage (run 'wavestash reindex')");
             }
-            if (got != n) {
-                throw new StoreException("chunk " + key + " is shorter than the index says (" + got + " of " + n + " bytes at offset " + (at - chunk.block()) + ")");
+            if (got != part.capacity()) {
+                throw new StoreException("chunk " + key + " is shorter than the index says (" + got + " of " + part.capacity()
+                        + " bytes at offset " + (alignedFrom - chunk.block()) + ")");
             }
             codec.decode(meta.format(), part.flip());
-            dst.position(dst.position() + n);
+            if (!aligned) {
+                dst.put(part.position((int) (at - alignedFrom)).limit((int) (at - alignedFrom) + n));
+            } else {
+                dst.position(dst.position() + n);
+            }
             at += n;
         }
     }

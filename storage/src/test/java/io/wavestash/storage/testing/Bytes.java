@@ -1,0 +1,20 @@
+package io.wavestash.storage.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/** Compares byte arrays and, when they differ, says where instead of printing them. */
+public final class Bytes {
+    private Bytes() {}
+
+    public static void assertSame(byte[] actual, byte[] expected, String what) {
+        int n = Math.min(actual.length, expected.length);
+        for (int i = 0; i < n; i++) {
+            if (actual[i] != expected[i]) {
+                fail(what + ": first difference at byte " + i + " of " + expected.length + " (actual length " + actual.length + ")");
+            }
+        }
+        if (actual.length != expected.length) {
+            fail(what + ": " + actual.length + " bytes, expected " + expected.length);
+        }
+    }
+}
