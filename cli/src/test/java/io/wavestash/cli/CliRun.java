@@ -1,0 +1,50 @@
+package io.wavestash.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+
+/** Runs the command in this JVM or as a real process, and keeps what it printed. */
+record CliRun(int exit, String out, String err) {
+
+    static CliRun inProcess(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new CliRun(exit, out.toString(), err.toString());
+    }
+
+    /** Runs {@code java [jvmArgs] io.wavestash.cli.Main args} in {@code dir} with this test's class path. */
+    static CliRun process(Path dir, List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("wavestash " + String.join(" ", args) + " did not finish");
+        }
+        return new CliRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /** Lines of standard error that are not blank. */
+    List<String> errLines() {
+        return err.lines().filter(l -> !l.isBlank()).toList();
+    }
+}
