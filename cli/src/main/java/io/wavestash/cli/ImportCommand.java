@@ -3,6 +3,7 @@ package io.wavestash.cli;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.StoreException;
 import io.wavestash.storage.Stores;
 import io.wavestash.storage.Times;
 import io.wavestash.storage.wav.WavImport;
@@ -64,6 +65,8 @@ final class ImportCommand implements Callable<Integer> {
         SessionMeta meta;
         try (ChunkStore store = storeOptions.open(Stores.Access.WRITE)) {
             meta = wav.into(store, id, startMicros, chunkFrames);
+        } catch (StoreException e) {
+            throw new StoreException("cannot import " + file + ": " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         double seconds = (double) info.frames() / info.format().sampleRateHz();

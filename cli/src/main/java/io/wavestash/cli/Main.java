@@ -38,8 +38,8 @@ public final class Main {
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("wavestash: " + e.getMessage());
-            err.println("Try 'wavestash " + commandPath(e.getCommandLine()) + "--help' for usage.");
+            err.println("wavestash: " + e.getMessage() + " (see 'wavestash " + commandPath(e.getCommandLine()) + "--help')");
+            err.flush();
             return EXIT_USAGE;
         });
         return cli;

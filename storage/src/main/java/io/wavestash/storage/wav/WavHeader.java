@@ -102,9 +102,6 @@ public final class WavHeader {
                 throw new WavFormatException("inconsistent sizes: the data chunk declares " + declared
                         + " bytes, not a whole number of " + frame + "-byte frames");
             }
-            if (dataOffset + declared > fileSize) {
-                warnings.add("data ends early: the header declares " + declared + " bytes of audio, the file holds " + Math.max(0, available));
-            }
         }
         long present = unset ? available : Math.min(declared, Math.max(0, available));
         long whole = present - present % frame;
@@ -113,8 +110,12 @@ public final class WavHeader {
                     ? "no samples: the header declares " + declared + " bytes of audio, the file holds " + Math.max(0, available)
                     : "no samples: the data chunk is empty");
         }
-        if (whole != present) {
-            warnings.add("dropping " + (present - whole) + " trailing bytes that do not make a whole frame");
+        String partial = whole == present ? "" : "; the last " + (present - whole) + " bytes are not a whole frame and are left out";
+        if (!unset && dataOffset + declared > fileSize) {
+            warnings.add("data ends early: the header declares " + declared + " bytes of audio, the file holds " + available
+                    + "; importing the " + (whole / frame) + " whole frames present" + partial);
+        } else if (!partial.isEmpty()) {
+            warnings.add("the data does not end on a frame boundary" + partial);
         }
         return new WavInfo(format, dataOffset, declared, whole, List.copyOf(warnings));
     }
