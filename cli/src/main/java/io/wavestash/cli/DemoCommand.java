@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Imports the bundled recordings as three sensors, lists them and queries a window across a gap. */
-@Command(name = "demo", description = "Import bundled demo recordings as sensors, list them and query a window.", mixinStandardHelpOptions = true)
+@Command(
+        name = "demo",
+        description = "Import bundled demo recordings as sensors, list them and query a window.",
+        mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -35,7 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "FILE.wav", defaultValue = "wavestash-demo.wav", description = "Where to write the queried window (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.wav",
+            defaultValue = "wavestash-demo.wav",
+            description = "Where to write the queried window (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Mixin
@@ -59,7 +66,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 WavImport wav = WavImport.open(file);
                 wav.into(store, sensor, start, wav.info().format().sampleRateHz() / 10);
-                console.printf("%s: imported %s as session %s (%s)%n", sensor, r.resource(), r.start(), wav.info().format().describe());
+                console.printf(
+                        "%s: imported %s as session %s (%s)%n",
+                        sensor, r.resource(), r.start(), wav.info().format().describe());
             }
         } finally {
             try (var files = Files.list(staging)) {
@@ -80,11 +89,27 @@ final class DemoCommand implements Callable<Integer> {
         String from = T0.plusMillis(3_000).toString();
         String to = T0.plusMillis(7_000).toString();
         console.println();
-        console.println("$ wavestash query --store " + store + " --sensor porch --from " + from + " --to " + to + " --fill silence --out " + out);
+        console.println("$ wavestash query --store " + store + " --sensor porch --from " + from + " --to " + to
+                + " --fill silence --out " + out);
         console.flush();
-        status = Main.commandLine().execute("query", "--store", store, "--sensor", "porch", "--from", from, "--to", to, "--fill", "silence", "--out", out.toString());
+        status = Main.commandLine()
+                .execute(
+                        "query",
+                        "--store",
+                        store,
+                        "--sensor",
+                        "porch",
+                        "--from",
+                        from,
+                        "--to",
+                        to,
+                        "--fill",
+                        "silence",
+                        "--out",
+                        out.toString());
         console.println();
-        console.println("Try: ./wavestash query --sensor attic,basement --from " + T0 + " --to " + T0.plusSeconds(3) + " --out window.wav");
+        console.println("Try: ./wavestash query --sensor attic,basement --from " + T0 + " --to " + T0.plusSeconds(3)
+                + " --out window.wav");
         console.flush();
         return status;
     }

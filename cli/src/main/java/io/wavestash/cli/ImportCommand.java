@@ -29,11 +29,19 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.wav", description = "PCM or float WAV, any rate, depth and channel count.")
     Path file;
 
-    @Option(names = "--sensor", required = true, paramLabel = "ID", description = "Sensor id: 1-64 of A-Z a-z 0-9 . _ -")
+    @Option(
+            names = "--sensor",
+            required = true,
+            paramLabel = "ID",
+            description = "Sensor id: 1-64 of A-Z a-z 0-9 . _ -")
     String sensor;
 
-    @Option(names = "--start", required = true, paramLabel = "INSTANT",
-            description = "UTC instant the recording started: ISO-8601 (2026-11-20T10:00:00.125Z) or epoch milliseconds.")
+    @Option(
+            names = "--start",
+            required = true,
+            paramLabel = "INSTANT",
+            description =
+                    "UTC instant the recording started: ISO-8601 (2026-11-20T10:00:00.125Z) or epoch milliseconds.")
     String start;
 
     @ArgGroup(exclusive = true)
@@ -70,8 +78,15 @@ final class ImportCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         double seconds = (double) info.frames() / info.format().sampleRateHz();
-        out.printf("imported %s as sensor %s, session %s: %d frames (%.3f s), %s, %d-frame chunks%n", file, id,
-                Times.ofEpochMicros(meta.startEpochMicros()), info.frames(), seconds, info.format().describe(), chunkFrames);
+        out.printf(
+                "imported %s as sensor %s, session %s: %d frames (%.3f s), %s, %d-frame chunks%n",
+                file,
+                id,
+                Times.ofEpochMicros(meta.startEpochMicros()),
+                info.frames(),
+                seconds,
+                info.format().describe(),
+                chunkFrames);
         out.flush();
         return 0;
     }

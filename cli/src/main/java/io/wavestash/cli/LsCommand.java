@@ -19,7 +19,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ls", description = "List sensors, their sessions, time ranges and gaps.", mixinStandardHelpOptions = true)
+@Command(
+        name = "ls",
+        description = "List sensors, their sessions, time ranges and gaps.",
+        mixinStandardHelpOptions = true)
 final class LsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -85,8 +88,12 @@ final class LsCommand implements Callable<Integer> {
         for (long[] range : present) {
             if (range[0] > cursor) {
                 ObjectNode gap = gaps.addObject();
-                gap.put("start", Times.instantOf(start, f.sampleRateHz(), cursor / fb).toString());
-                gap.put("end", Times.instantOf(start, f.sampleRateHz(), range[0] / fb).toString());
+                gap.put(
+                        "start",
+                        Times.instantOf(start, f.sampleRateHz(), cursor / fb).toString());
+                gap.put(
+                        "end",
+                        Times.instantOf(start, f.sampleRateHz(), range[0] / fb).toString());
                 gap.put("frames", (range[0] - cursor) / fb);
                 gap.put("reason", "not_recorded");
             }
@@ -103,12 +110,23 @@ final class LsCommand implements Callable<Integer> {
             out.println("sensor " + sensor.path("sensor").asText());
             for (var s : sensor.path("sessions")) {
                 var f = s.path("format");
-                out.printf("  session %s .. %s  %.3f s  %d Hz %d-bit %s %d ch  %s%n", s.path("start").asText(), s.path("end").asText(),
-                        s.path("seconds").asDouble(), f.path("sampleRateHz").asInt(), f.path("bitsPerSample").asInt(),
-                        f.path("encoding").asText().toLowerCase(), f.path("channels").asInt(), s.path("source").asText());
+                out.printf(
+                        "  session %s .. %s  %.3f s  %d Hz %d-bit %s %d ch  %s%n",
+                        s.path("start").asText(),
+                        s.path("end").asText(),
+                        s.path("seconds").asDouble(),
+                        f.path("sampleRateHz").asInt(),
+                        f.path("bitsPerSample").asInt(),
+                        f.path("encoding").asText().toLowerCase(),
+                        f.path("channels").asInt(),
+                        s.path("source").asText());
                 for (var g : s.path("gaps")) {
-                    out.printf("    gap %s .. %s  %d frames  %s%n", g.path("start").asText(), g.path("end").asText(),
-                            g.path("frames").asLong(), g.path("reason").asText().replace('_', ' '));
+                    out.printf(
+                            "    gap %s .. %s  %d frames  %s%n",
+                            g.path("start").asText(),
+                            g.path("end").asText(),
+                            g.path("frames").asLong(),
+                            g.path("reason").asText().replace('_', ' '));
                 }
             }
         }

@@ -16,8 +16,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Record sensor audio at the edge and get it back by time.",
-        subcommands = {ImportCommand.class, LsCommand.class, QueryCommand.class, ReindexCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            ImportCommand.class,
+            LsCommand.class,
+            QueryCommand.class,
+            ReindexCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     /** Exit status of a command that failed on bad input or a store problem. */
     static final int EXIT_ERROR = 1;
@@ -38,7 +44,8 @@ public final class Main {
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("wavestash: " + e.getMessage() + " (see 'wavestash " + commandPath(e.getCommandLine()) + "--help')");
+            err.println("wavestash: " + e.getMessage() + " (see 'wavestash " + commandPath(e.getCommandLine())
+                    + "--help')");
             err.flush();
             return EXIT_USAGE;
         });
@@ -62,7 +69,9 @@ public final class Main {
     }
 
     static String message(Throwable e) {
-        if (e instanceof ConfigException || e instanceof StoreException || e instanceof IllegalArgumentException
+        if (e instanceof ConfigException
+                || e instanceof StoreException
+                || e instanceof IllegalArgumentException
                 || e instanceof UserException) {
             return e.getMessage();
         }

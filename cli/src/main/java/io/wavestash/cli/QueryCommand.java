@@ -13,8 +13,8 @@ import io.wavestash.storage.query.Segment;
 import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WavExport;
 import io.wavestash.storage.query.WaveformQuery;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
@@ -47,18 +47,34 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--sensor", paramLabel = "ID[,ID...]", description = "Sensors to query (default: all).")
     String sensors;
 
-    @Option(names = "--from", required = true, paramLabel = "INSTANT", description = "Window start, inclusive: ISO-8601 or epoch ms.")
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "INSTANT",
+            description = "Window start, inclusive: ISO-8601 or epoch ms.")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "INSTANT", description = "Window end, exclusive: ISO-8601 or epoch ms.")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "INSTANT",
+            description = "Window end, exclusive: ISO-8601 or epoch ms.")
     String to;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.wav",
-            description = "Output WAV; with several sensors FILE-SENSOR.wav each; '-' writes one sensor to standard output.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE.wav",
+            description =
+                    "Output WAV; with several sensors FILE-SENSOR.wav each; '-' writes one sensor to standard output.")
     String out;
 
-    @Option(names = "--fill", paramLabel = "MODE", defaultValue = "none",
-            description = "Gaps: none (samples back to back, gaps listed in FILE.wav.json) or silence (the whole window on one grid).")
+    @Option(
+            names = "--fill",
+            paramLabel = "MODE",
+            defaultValue = "none",
+            description =
+                    "Gaps: none (samples back to back, gaps listed in FILE.wav.json) or silence (the whole window on one grid).")
     Fill fill;
 
     @Mixin
@@ -81,10 +97,12 @@ final class QueryCommand implements Callable<Integer> {
                 }
             }
             if (!empty.isEmpty()) {
-                throw new QueryException("no samples in [" + fromInstant + ", " + toInstant + ") for sensor(s) " + String.join(", ", empty));
+                throw new QueryException("no samples in [" + fromInstant + ", " + toInstant + ") for sensor(s) "
+                        + String.join(", ", empty));
             }
             if (out.equals("-") && windows.size() > 1) {
-                throw new Main.UserException("--out -: standard output takes one sensor; this window has " + windows.size());
+                throw new Main.UserException(
+                        "--out -: standard output takes one sensor; this window has " + windows.size());
             }
             for (SensorWindow w : windows) {
                 SensorWindow.Stream stream = fill == Fill.silence ? w.filled() : w.samples();
@@ -122,9 +140,18 @@ final class QueryCommand implements Callable<Integer> {
 
     private void report(PrintWriter log, SensorWindow w, SensorWindow.Stream stream, String where) {
         int rate = stream.format().sampleRateHz();
-        log.printf("%s: sensor %s, %d frames (%s), %s, %d segment(s), %d gap(s)%s%n", where, w.sensor(), stream.frames(),
-                Cli.seconds(stream.frames(), rate), stream.format().describe(), w.segments().size(), w.gaps().size(),
-                w.gaps().isEmpty() ? "" : fill == Fill.silence ? " filled with silence" : " left out (see " + where + ".json)");
+        log.printf(
+                "%s: sensor %s, %d frames (%s), %s, %d segment(s), %d gap(s)%s%n",
+                where,
+                w.sensor(),
+                stream.frames(),
+                Cli.seconds(stream.frames(), rate),
+                stream.format().describe(),
+                w.segments().size(),
+                w.gaps().size(),
+                w.gaps().isEmpty()
+                        ? ""
+                        : fill == Fill.silence ? " filled with silence" : " left out (see " + where + ".json)");
     }
 
     private ObjectNode describe(SensorWindow w, SensorWindow.Stream stream) {
@@ -140,7 +167,10 @@ final class QueryCommand implements Callable<Integer> {
             ObjectNode n = segments.addObject();
             n.put("start", s.start().toString());
             n.put("end", s.end().toString());
-            n.put("session", io.wavestash.storage.Times.ofEpochMicros(s.sessionEpochMicros()).toString());
+            n.put(
+                    "session",
+                    io.wavestash.storage.Times.ofEpochMicros(s.sessionEpochMicros())
+                            .toString());
             n.put("firstFrame", s.firstFrame());
             n.put("frames", s.frames());
         }

@@ -10,10 +10,16 @@ import picocli.CommandLine.Option;
 
 /** {@code --store} and {@code --config}, shared by every command that opens a store. */
 final class StoreOptions {
-    @Option(names = "--store", paramLabel = "DIR", description = "Store directory (default: the config's, else ./wavestash-data).")
+    @Option(
+            names = "--store",
+            paramLabel = "DIR",
+            description = "Store directory (default: the config's, else ./wavestash-data).")
     Path store;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config file naming the store, layout, template and codec.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML config file naming the store, layout, template and codec.")
     Path config;
 
     /**

@@ -34,7 +34,9 @@ class BadInputTest {
     void storeWithOneSession() throws Exception {
         store = dir.resolve("store");
         good = Sox.synth(dir.resolve("good.wav"), 16_000, 16, "signed-integer", 1, 1.0);
-        assertThat(run("import", good.toString(), "--sensor", "mic", "--start", "2026-11-20T10:00:00Z").exit()).isZero();
+        assertThat(run("import", good.toString(), "--sensor", "mic", "--start", "2026-11-20T10:00:00Z")
+                        .exit())
+                .isZero();
     }
 
     CliRun run(String... args) {
@@ -50,7 +52,11 @@ class BadInputTest {
         CliRun result = run(args);
         assertThat(result.exit()).as(String.join(" ", args)).isNotZero();
         assertThat(result.errLines()).as(String.join(" ", args)).hasSize(1);
-        assertThat(result.errLines().get(0)).as(String.join(" ", args)).contains(named).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(result.errLines().get(0))
+                .as(String.join(" ", args))
+                .contains(named)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         assertThat(snapshot(store)).as("store after " + String.join(" ", args)).isEqualTo(before);
     }
 
@@ -70,36 +76,113 @@ class BadInputTest {
 
         byte[] headerOnly = Arrays.copyOf(wav, 44);
         Path headerOnlyFile = file("header-only.wav", headerOnly);
-        refused("header-only.wav", "import", headerOnlyFile.toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "header-only.wav",
+                "import",
+                headerOnlyFile.toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
         ByteBuffer zeroData = ByteBuffer.wrap(Arrays.copyOf(wav, 44)).order(ByteOrder.LITTLE_ENDIAN);
         zeroData.putInt(4, 36).putInt(40, 0);
-        refused("zero-data.wav", "import", file("zero-data.wav", zeroData.array()).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "zero-data.wav",
+                "import",
+                file("zero-data.wav", zeroData.array()).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
-        refused("truncated-header.wav", "import", file("truncated-header.wav", Arrays.copyOf(wav, 30)).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
-        refused("truncated-header2.wav", "import", file("truncated-header2.wav", Arrays.copyOf(wav, 9)).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "truncated-header.wav",
+                "import",
+                file("truncated-header.wav", Arrays.copyOf(wav, 30)).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
+        refused(
+                "truncated-header2.wav",
+                "import",
+                file("truncated-header2.wav", Arrays.copyOf(wav, 9)).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
         ByteBuffer lyingData = ByteBuffer.wrap(wav.clone()).order(ByteOrder.LITTLE_ENDIAN);
         lyingData.putInt(40, lyingData.getInt(40) * 4);
-        refused("lying-data.wav", "import", file("lying-data.wav", lyingData.array()).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "lying-data.wav",
+                "import",
+                file("lying-data.wav", lyingData.array()).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
         ByteBuffer lyingRiff = ByteBuffer.wrap(wav.clone()).order(ByteOrder.LITTLE_ENDIAN);
         lyingRiff.putInt(4, 100);
-        refused("lying-riff.wav", "import", file("lying-riff.wav", lyingRiff.array()).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "lying-riff.wav",
+                "import",
+                file("lying-riff.wav", lyingRiff.array()).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
         ByteBuffer lyingAlign = ByteBuffer.wrap(wav.clone()).order(ByteOrder.LITTLE_ENDIAN);
         lyingAlign.putShort(32, (short) 3);
-        refused("lying-align.wav", "import", file("lying-align.wav", lyingAlign.array()).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "lying-align.wav",
+                "import",
+                file("lying-align.wav", lyingAlign.array()).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
-        refused("random.wav", "import", file("random.wav", noise).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "random.wav",
+                "import",
+                file("random.wav", noise).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
         byte[] riffNoise = noise.clone();
         System.arraycopy("RIFF\0\0\0\0WAVE".getBytes(), 0, riffNoise, 0, 12);
-        refused("riff-noise.wav", "import", file("riff-noise.wav", riffNoise).toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
+        refused(
+                "riff-noise.wav",
+                "import",
+                file("riff-noise.wav", riffNoise).toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
 
-        refused("missing.wav", "import", dir.resolve("missing.wav").toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z");
-        refused("good.wav", "import", good.toString(), "--sensor", "mic", "--start", "2026-11-20T10:00:00Z"); // session exists
+        refused(
+                "missing.wav",
+                "import",
+                dir.resolve("missing.wav").toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z");
+        refused(
+                "good.wav",
+                "import",
+                good.toString(),
+                "--sensor",
+                "mic",
+                "--start",
+                "2026-11-20T10:00:00Z"); // session exists
     }
 
     @Test
@@ -117,32 +200,140 @@ class BadInputTest {
 
     @Test
     void hostileSensorIdsAndBadOptionsAreRefused() throws Exception {
-        for (String id : new String[] {"../escape", "a/b", "..", ".", "", "x".repeat(65), "with space", "/abs", "a\\b"}) {
+        for (String id :
+                new String[] {"../escape", "a/b", "..", ".", "", "x".repeat(65), "with space", "/abs", "a\\b"}) {
             refused("--sensor", "import", good.toString(), "--sensor", id, "--start", "2026-11-20T11:00:00Z");
-            refused("--sensor", "query", "--sensor", id, "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z", "--out", dir.resolve("o.wav").toString());
+            refused(
+                    "--sensor",
+                    "query",
+                    "--sensor",
+                    id,
+                    "--from",
+                    "2026-11-20T10:00:00Z",
+                    "--to",
+                    "2026-11-20T10:00:01Z",
+                    "--out",
+                    dir.resolve("o.wav").toString());
         }
         refused("--start", "import", good.toString(), "--sensor", "mic2", "--start", "yesterday");
-        refused("--chunk-frames", "import", good.toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z", "--chunk-frames", "0");
-        refused("--from", "query", "--sensor", "mic", "--from", "soon", "--to", "2026-11-20T10:00:01Z", "--out", dir.resolve("o.wav").toString());
-        refused("not before", "query", "--sensor", "mic", "--from", "2026-11-20T10:00:01Z", "--to", "2026-11-20T10:00:01Z", "--out", dir.resolve("o.wav").toString());
-        refused("not before", "query", "--sensor", "mic", "--from", "2026-11-20T10:00:02Z", "--to", "2026-11-20T10:00:01Z", "--out", dir.resolve("o.wav").toString());
-        refused("nope", "query", "--sensor", "nope", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z", "--out", dir.resolve("o.wav").toString());
-        refused("no samples", "query", "--sensor", "mic", "--from", "2026-11-21T10:00:00Z", "--to", "2026-11-21T10:00:01Z", "--out", dir.resolve("o.wav").toString());
-        refused("--fill", "query", "--sensor", "mic", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z", "--fill", "zeros", "--out", dir.resolve("o.wav").toString());
+        refused(
+                "--chunk-frames",
+                "import",
+                good.toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z",
+                "--chunk-frames",
+                "0");
+        refused(
+                "--from",
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                "soon",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--out",
+                dir.resolve("o.wav").toString());
+        refused(
+                "not before",
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                "2026-11-20T10:00:01Z",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--out",
+                dir.resolve("o.wav").toString());
+        refused(
+                "not before",
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                "2026-11-20T10:00:02Z",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--out",
+                dir.resolve("o.wav").toString());
+        refused(
+                "nope",
+                "query",
+                "--sensor",
+                "nope",
+                "--from",
+                "2026-11-20T10:00:00Z",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--out",
+                dir.resolve("o.wav").toString());
+        refused(
+                "no samples",
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                "2026-11-21T10:00:00Z",
+                "--to",
+                "2026-11-21T10:00:01Z",
+                "--out",
+                dir.resolve("o.wav").toString());
+        refused(
+                "--fill",
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                "2026-11-20T10:00:00Z",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--fill",
+                "zeros",
+                "--out",
+                dir.resolve("o.wav").toString());
         assertThat(dir.resolve("o.wav")).doesNotExist();
     }
 
     @Test
     void badConfigFieldsAreNamed() throws Exception {
-        Path unknownField = Files.writeString(dir.resolve("unknown-field.yaml"), "store:\n  path: " + store + "\n  template: \"{sensor}/{sesion}/{block}\"\n");
+        Path unknownField = Files.writeString(
+                dir.resolve("unknown-field.yaml"),
+                "store:\n  path: " + store + "\n  template: \"{sensor}/{sesion}/{block}\"\n");
         refused("{sesion}", "ls", "--config", unknownField.toString());
         Path typo = Files.writeString(dir.resolve("typo.yaml"), "store:\n  path: " + store + "\n  lyout: segments\n");
-        refused("typo.yaml:3: store.lyout: unknown field", "import", good.toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z", "--config", typo.toString());
-        Path wrongType = Files.writeString(dir.resolve("wrong-type.yaml"), "store:\n  path: " + store + "\n  segmentSeconds: ten\n");
+        refused(
+                "typo.yaml:3: store.lyout: unknown field",
+                "import",
+                good.toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z",
+                "--config",
+                typo.toString());
+        Path wrongType = Files.writeString(
+                dir.resolve("wrong-type.yaml"), "store:\n  path: " + store + "\n  segmentSeconds: ten\n");
         refused("store.segmentSeconds: expected a whole number", "ls", "--config", wrongType.toString());
-        Path otherLayout = Files.writeString(dir.resolve("other-layout.yaml"), "store:\n  path: " + store + "\n  layout: segments\n");
-        refused("layout is 'chunks', not 'segments'", "import", good.toString(), "--sensor", "mic2", "--start", "2026-11-20T11:00:00Z", "--config", otherLayout.toString());
-        refused("missing.yaml: config file not found", "ls", "--config", dir.resolve("missing.yaml").toString());
+        Path otherLayout = Files.writeString(
+                dir.resolve("other-layout.yaml"), "store:\n  path: " + store + "\n  layout: segments\n");
+        refused(
+                "layout is 'chunks', not 'segments'",
+                "import",
+                good.toString(),
+                "--sensor",
+                "mic2",
+                "--start",
+                "2026-11-20T11:00:00Z",
+                "--config",
+                otherLayout.toString());
+        refused(
+                "missing.yaml: config file not found",
+                "ls",
+                "--config",
+                dir.resolve("missing.yaml").toString());
     }
 
     @Test
@@ -154,7 +345,10 @@ class BadInputTest {
         assertThat(result.exit()).isZero();
         int declared = wav.length - 44;
         int held = cut - 44;
-        assertThat(result.errLines()).singleElement().asString().contains("warning", "lost-power.wav", "" + declared, "" + held);
+        assertThat(result.errLines())
+                .singleElement()
+                .asString()
+                .contains("warning", "lost-power.wav", "" + declared, "" + held);
         CliRun ls = run("ls", "--sensor", "mic2", "--json");
         assertThat(ls.out()).contains("\"frames\" : " + held / 2);
     }

@@ -32,7 +32,10 @@ record CliRun(int exit, String out, String err) {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(false)
+                .start();
         p.getOutputStream().close();
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
@@ -40,7 +43,8 @@ record CliRun(int exit, String out, String err) {
             p.destroyForcibly();
             throw new IOException("wavestash " + String.join(" ", args) + " did not finish");
         }
-        return new CliRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new CliRun(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     /** Lines of standard error that are not blank. */

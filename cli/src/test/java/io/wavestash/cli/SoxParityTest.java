@@ -44,12 +44,35 @@ class SoxParityTest {
         Sox.run(original.toString(), second.toString(), "trim", split + "s");
         Path store = dir.resolve("store");
         Path config = dir.resolve("store.yaml");
-        java.nio.file.Files.writeString(config, "store:\n  path: " + store + "\n  layout: " + layout + "\n  segmentSeconds: 1\n");
+        java.nio.file.Files.writeString(
+                config, "store:\n  path: " + store + "\n  layout: " + layout + "\n  segmentSeconds: 1\n");
         Instant secondStart = T0.plusNanos(split * 1_000_000_000L / rate);
-        assertThat(CliRun.inProcess("import", first.toString(), "--sensor", "mic", "--start", T0.toString(), "--chunk-frames", "" + CHUNK_FRAMES,
-                "--config", config.toString()).exit()).isZero();
-        assertThat(CliRun.inProcess("import", second.toString(), "--sensor", "mic", "--start", secondStart.toString(), "--chunk-frames", "" + CHUNK_FRAMES,
-                "--config", config.toString()).exit()).isZero();
+        assertThat(CliRun.inProcess(
+                                "import",
+                                first.toString(),
+                                "--sensor",
+                                "mic",
+                                "--start",
+                                T0.toString(),
+                                "--chunk-frames",
+                                "" + CHUNK_FRAMES,
+                                "--config",
+                                config.toString())
+                        .exit())
+                .isZero();
+        assertThat(CliRun.inProcess(
+                                "import",
+                                second.toString(),
+                                "--sensor",
+                                "mic",
+                                "--start",
+                                secondStart.toString(),
+                                "--chunk-frames",
+                                "" + CHUNK_FRAMES,
+                                "--config",
+                                config.toString())
+                        .exit())
+                .isZero();
 
         List<long[]> windows = new ArrayList<>();
         windows.add(new long[] {0, total}); // everything
@@ -64,10 +87,21 @@ class SoxParityTest {
             Instant from = at(w[0], rate, -0.5);
             Instant to = at(w[1], rate, -0.5);
             Path out = dir.resolve("window-" + w[0] + "-" + w[1] + ".wav");
-            CliRun run = CliRun.inProcess("query", "--sensor", "mic", "--from", from.toString(), "--to", to.toString(),
-                    "--out", out.toString(), "--store", store.toString());
+            CliRun run = CliRun.inProcess(
+                    "query",
+                    "--sensor",
+                    "mic",
+                    "--from",
+                    from.toString(),
+                    "--to",
+                    to.toString(),
+                    "--out",
+                    out.toString(),
+                    "--store",
+                    store.toString());
             assertThat(run.exit()).as(run.err()).isZero();
-            Bytes.assertSame(Sox.dataOf(out), Sox.trim(original, w[0], w[1] - w[0], dir), "frames " + w[0] + ".." + w[1]);
+            Bytes.assertSame(
+                    Sox.dataOf(out), Sox.trim(original, w[0], w[1] - w[0], dir), "frames " + w[0] + ".." + w[1]);
             WavInfo written = Sox.infoOf(out);
             assertThat(written.format()).isEqualTo(Sox.infoOf(original).format());
         }
@@ -75,11 +109,24 @@ class SoxParityTest {
         Instant from = at(100, rate, 0);
         Instant to = at(200, rate, 0);
         Path out = dir.resolve("exact.wav");
-        assertThat(CliRun.inProcess("query", "--sensor", "mic", "--from", from.toString(), "--to", to.toString(), "--out", out.toString(),
-                "--store", store.toString()).exit()).isZero();
+        assertThat(CliRun.inProcess(
+                                "query",
+                                "--sensor",
+                                "mic",
+                                "--from",
+                                from.toString(),
+                                "--to",
+                                to.toString(),
+                                "--out",
+                                out.toString(),
+                                "--store",
+                                store.toString())
+                        .exit())
+                .isZero();
         long expectedFirst = -Math.floorDiv(-nanos(from) * rate, 1_000_000_000L);
         long expectedEnd = -Math.floorDiv(-nanos(to) * rate, 1_000_000_000L);
-        Bytes.assertSame(Sox.dataOf(out), Sox.trim(original, expectedFirst, expectedEnd - expectedFirst, dir), "exact ends");
+        Bytes.assertSame(
+                Sox.dataOf(out), Sox.trim(original, expectedFirst, expectedEnd - expectedFirst, dir), "exact ends");
     }
 
     /** The instant of frame {@code index + offset} of the recording, rounded to the nanosecond. */

@@ -73,7 +73,9 @@ public final class ConfigFile {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if (token == JsonToken.FIELD_NAME) {
-                    lines.putIfAbsent(dotted(parser.getParsingContext()), parser.currentTokenLocation().getLineNr());
+                    lines.putIfAbsent(
+                            dotted(parser.getParsingContext()),
+                            parser.currentTokenLocation().getLineNr());
                 }
             }
         }

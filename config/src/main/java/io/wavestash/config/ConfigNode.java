@@ -55,7 +55,8 @@ public final class ConfigNode {
         if (value == null) {
             return fallback;
         }
-        if (!value.canConvertToExactIntegral() && !(value.isTextual() && value.asText().matches("-?\\d{1,10}"))) {
+        if (!value.canConvertToExactIntegral()
+                && !(value.isTextual() && value.asText().matches("-?\\d{1,10}"))) {
             problem(field, "expected a whole number, found " + describe(value));
             return fallback;
         }
@@ -109,7 +110,8 @@ public final class ConfigNode {
             problem(field, "expected a mapping of fields, found " + describe(value));
             value = null;
         }
-        JsonNode body = value == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : value;
+        JsonNode body =
+                value == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : value;
         return new ConfigNode(source, qualified(field), body, lines, problems);
     }
 
@@ -127,7 +129,8 @@ public final class ConfigNode {
         for (int i = 0; i < value.size(); i++) {
             String element = qualified(field) + "[" + i + "]";
             if (!value.get(i).isObject()) {
-                problems.add(location(element) + element + ": expected a mapping of fields, found " + describe(value.get(i)));
+                problems.add(location(element) + element + ": expected a mapping of fields, found "
+                        + describe(value.get(i)));
                 continue;
             }
             result.add(new ConfigNode(source, element, value.get(i), lines, problems));

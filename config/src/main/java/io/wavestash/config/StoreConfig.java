@@ -14,13 +14,7 @@ import java.nio.file.Path;
  * @param device name of this device, for templates that contain {@code {device}}; may be null
  */
 public record StoreConfig(
-        Path path,
-        Layout layout,
-        String template,
-        Codec codec,
-        FsyncPolicy fsync,
-        int segmentSeconds,
-        String device) {
+        Path path, Layout layout, String template, Codec codec, FsyncPolicy fsync, int segmentSeconds, String device) {
 
     public static final Path DEFAULT_PATH = Path.of("wavestash-data");
     private static final String TEMPLATE_STEM = "{sensor}/{session}/{block:014d}";

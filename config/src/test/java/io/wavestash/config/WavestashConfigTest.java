@@ -19,7 +19,8 @@ class WavestashConfigTest {
 
     @Test
     void readsEveryStoreField() {
-        StoreConfig store = parse("""
+        StoreConfig store = parse(
+                        """
                 store:
                   path: /data/audio
                   layout: segments
@@ -28,14 +29,24 @@ class WavestashConfigTest {
                   fsync: chunk
                   segmentSeconds: 300
                   device: edge-7
-                """).store();
-        assertThat(store).isEqualTo(new StoreConfig(Path.of("/data/audio"), Layout.SEGMENTS,
-                "{device}/{sensor}/{session:yyyy}/{session}/{block:014d}.seg", Codec.RAW, FsyncPolicy.CHUNK, 300, "edge-7"));
+                """)
+                .store();
+        assertThat(store)
+                .isEqualTo(new StoreConfig(
+                        Path.of("/data/audio"),
+                        Layout.SEGMENTS,
+                        "{device}/{sensor}/{session:yyyy}/{session}/{block:014d}.seg",
+                        Codec.RAW,
+                        FsyncPolicy.CHUNK,
+                        300,
+                        "edge-7"));
     }
 
     @Test
     void everyProblemIsReportedWithLineAndField() {
-        assertThatThrownBy(() -> parse("""
+        assertThatThrownBy(
+                        () -> parse(
+                                """
                 store:
                   layout: tree
                   codec: mp3
@@ -43,26 +54,37 @@ class WavestashConfigTest {
                   device: "../x"
                   lyout: chunks
                 """))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "test.yaml:2: store.layout: expected one of chunks, segments, found 'tree'",
-                        "test.yaml:3: store.codec: expected one of raw, wav, found 'mp3'",
-                        "test.yaml:4: store.segmentSeconds: expected a number from 1 to 86400, found -1",
-                        "test.yaml:5: store.device: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '../x'",
-                        "test.yaml:6: store.lyout: unknown field; expected one of path, layout, codec, template, fsync, segmentSeconds, device"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "test.yaml:2: store.layout: expected one of chunks, segments, found 'tree'",
+                                        "test.yaml:3: store.codec: expected one of raw, wav, found 'mp3'",
+                                        "test.yaml:4: store.segmentSeconds: expected a number from 1 to 86400, found -1",
+                                        "test.yaml:5: store.device: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '../x'",
+                                        "test.yaml:6: store.lyout: unknown field; expected one of path, layout, codec, template, fsync, segmentSeconds, device"));
     }
 
     @Test
     void wrongShapesAreNamed() {
-        assertThatThrownBy(() -> parse("store: 5\n")).hasMessage("test.yaml:1: store: expected a mapping of fields, found '5'");
-        assertThatThrownBy(() -> parse("store:\n  path: [a, b]\n")).hasMessage("test.yaml:2: store.path: expected a string, found a list");
-        assertThatThrownBy(() -> parse("- a\n- b\n")).hasMessage("test.yaml: expected a mapping of fields at the top level");
-        assertThatThrownBy(() -> parse("store:\n  path: 'unclosed\n")).hasMessageStartingWith("test.yaml:").hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> parse("stor:\n  path: x\n")).hasMessage("test.yaml:1: stor: unknown field; expected one of store");
-        assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n")).hasMessageContaining("store.codec: the segments layout stores raw PCM");
+        assertThatThrownBy(() -> parse("store: 5\n"))
+                .hasMessage("test.yaml:1: store: expected a mapping of fields, found '5'");
+        assertThatThrownBy(() -> parse("store:\n  path: [a, b]\n"))
+                .hasMessage("test.yaml:2: store.path: expected a string, found a list");
+        assertThatThrownBy(() -> parse("- a\n- b\n"))
+                .hasMessage("test.yaml: expected a mapping of fields at the top level");
+        assertThatThrownBy(() -> parse("store:\n  path: 'unclosed\n"))
+                .hasMessageStartingWith("test.yaml:")
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
+                .hasMessage("test.yaml:1: stor: unknown field; expected one of store");
+        assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
+                .hasMessageContaining("store.codec: the segments layout stores raw PCM");
     }
 
     @Test
     void missingFileIsNamed() {
-        assertThatThrownBy(() -> WavestashConfig.load(Path.of("no/such.yaml"))).hasMessage("no/such.yaml: config file not found");
+        assertThatThrownBy(() -> WavestashConfig.load(Path.of("no/such.yaml")))
+                .hasMessage("no/such.yaml: config file not found");
     }
 }

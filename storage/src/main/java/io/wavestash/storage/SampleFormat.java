@@ -11,8 +11,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param encoding signed or unsigned integer, or IEEE float
  * @param byteOrder order of bytes within a sample
  */
-public record SampleFormat(
-        int sampleRateHz, int bitsPerSample, int channels, Encoding encoding, Endian byteOrder) {
+public record SampleFormat(int sampleRateHz, int bitsPerSample, int channels, Encoding encoding, Endian byteOrder) {
 
     public enum Encoding {
         SIGNED,
@@ -78,13 +77,15 @@ public record SampleFormat(
         if (isWavNative()) {
             return this;
         }
-        Encoding e = encoding == Encoding.FLOAT ? Encoding.FLOAT : bitsPerSample == 8 ? Encoding.UNSIGNED : Encoding.SIGNED;
+        Encoding e =
+                encoding == Encoding.FLOAT ? Encoding.FLOAT : bitsPerSample == 8 ? Encoding.UNSIGNED : Encoding.SIGNED;
         return new SampleFormat(sampleRateHz, bitsPerSample, channels, e, Endian.LITTLE);
     }
 
     /** For messages: {@code 48000 Hz, 24-bit signed, 2 ch}. */
     public String describe() {
-        return sampleRateHz + " Hz, " + bitsPerSample + "-bit " + encoding.name().toLowerCase()
-                + (bitsPerSample > 8 && byteOrder == Endian.BIG ? " big-endian" : "") + ", " + channels + " ch";
+        return sampleRateHz + " Hz, " + bitsPerSample + "-bit "
+                + encoding.name().toLowerCase() + (bitsPerSample > 8 && byteOrder == Endian.BIG ? " big-endian" : "")
+                + ", " + channels + " ch";
     }
 }

@@ -51,13 +51,22 @@ public final class SessionMetaJson {
             }
             int version = root.path("version").asInt(-1);
             if (version < 1 || version > VERSION) {
-                throw new StoreException(origin + ": session metadata version " + version + " is not supported (this build reads 1.." + VERSION + ")");
+                throw new StoreException(origin + ": session metadata version " + version
+                        + " is not supported (this build reads 1.." + VERSION + ")");
             }
             SampleFormat format = JSON.treeToValue(root.get("format"), SampleFormat.class);
             Map<String, String> attributes = new LinkedHashMap<>();
-            root.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            return new SessionMeta(SensorId.of(root.path("sensor").asText()), root.path("startEpochMicros").asLong(),
-                    format, root.path("chunkFrames").asInt(), root.path("source").asText(""), attributes);
+            root.path("attributes")
+                    .fields()
+                    .forEachRemaining(
+                            e -> attributes.put(e.getKey(), e.getValue().asText()));
+            return new SessionMeta(
+                    SensorId.of(root.path("sensor").asText()),
+                    root.path("startEpochMicros").asLong(),
+                    format,
+                    root.path("chunkFrames").asInt(),
+                    root.path("source").asText(""),
+                    attributes);
         } catch (IOException | IllegalArgumentException e) {
             throw new StoreException(origin + ": unreadable session metadata: " + e.getMessage(), e);
         }

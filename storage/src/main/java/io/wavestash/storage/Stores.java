@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Opens stores. A local store remembers its layout, template and codec in {@code @wavestash/store.json},
@@ -76,12 +75,15 @@ public final class Stores {
         try {
             LocalPersister persister = new LocalPersister(root, config.fsync());
             if (access == Access.WRITE) {
-                lockFile = FileChannel.open(Files.createDirectories(root.resolve(LOCK).getParent()).resolve("writer.lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                lockFile = FileChannel.open(
+                        Files.createDirectories(root.resolve(LOCK).getParent()).resolve("writer.lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
                 lock = tryLock(lockFile);
                 if (lock == null) {
                     lockFile.close();
-                    throw new StoreException("store at " + root + " is being written by another process (" + root.resolve(LOCK) + " is locked)");
+                    throw new StoreException("store at " + root + " is being written by another process ("
+                            + root.resolve(LOCK) + " is locked)");
                 }
             }
             FileChannel heldFile = lockFile;
@@ -126,8 +128,8 @@ public final class Stores {
         }
     }
 
-    private static ChunkStore assemble(StoreConfig config, RandomAccessPersister persister, Access access, Runnable release)
-            throws IOException {
+    private static ChunkStore assemble(
+            StoreConfig config, RandomAccessPersister persister, Access access, Runnable release) throws IOException {
         KeyTemplate template = KeyTemplate.of(config.template());
         checkManifest(config, persister, access);
         ChunkLayout layout = config.layout() == Layout.SEGMENTS
@@ -144,7 +146,8 @@ public final class Stores {
             } else {
                 index.refresh();
             }
-            persister.write(DIRTY, ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes()));
+            persister.write(
+                    DIRTY, ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes()));
             persister.sync();
             return new DirtyMarked(store, persister);
         }
@@ -179,7 +182,8 @@ public final class Stores {
         }
     }
 
-    private static void checkManifest(StoreConfig config, RandomAccessPersister persister, Access access) throws IOException {
+    private static void checkManifest(StoreConfig config, RandomAccessPersister persister, Access access)
+            throws IOException {
         if (persister.size(MANIFEST) < 0) {
             if (access == Access.WRITE) {
                 persister.write(MANIFEST, ByteBuffer.wrap(toManifest(config)));
@@ -188,7 +192,11 @@ public final class Stores {
         }
         StoreConfig stored = fromManifest(persister.read(MANIFEST), config.path(), MANIFEST);
         StringBuilder differences = new StringBuilder();
-        differ(differences, "layout", stored.layout().configName(), config.layout().configName());
+        differ(
+                differences,
+                "layout",
+                stored.layout().configName(),
+                config.layout().configName());
         differ(differences, "template", stored.template(), config.template());
         differ(differences, "codec", stored.codec().configName(), config.codec().configName());
         if (config.layout() == Layout.SEGMENTS) {
@@ -202,7 +210,13 @@ public final class Stores {
 
     private static void differ(StringBuilder out, String field, String stored, String asked) {
         if (!stored.equals(asked)) {
-            out.append(" ").append(field).append(" is '").append(stored).append("', not '").append(asked).append("';");
+            out.append(" ")
+                    .append(field)
+                    .append(" is '")
+                    .append(stored)
+                    .append("', not '")
+                    .append(asked)
+                    .append("';");
         }
     }
 
@@ -222,10 +236,12 @@ public final class Stores {
             throw new StoreException(origin + ": not a wavestash store manifest");
         }
         if (node.path("version").asInt() != VERSION) {
-            throw new StoreException(origin + ": store version " + node.path("version").asInt() + " is not supported (this build reads " + VERSION + ")");
+            throw new StoreException(origin + ": store version "
+                    + node.path("version").asInt() + " is not supported (this build reads " + VERSION + ")");
         }
         try {
-            return new StoreConfig(root,
+            return new StoreConfig(
+                    root,
                     Layout.valueOf(node.path("layout").asText().toUpperCase(Locale.ROOT)),
                     node.path("template").asText(),
                     Codec.valueOf(node.path("codec").asText().toUpperCase(Locale.ROOT)),
@@ -267,5 +283,4 @@ public final class Stores {
             }
         }
     }
-
 }

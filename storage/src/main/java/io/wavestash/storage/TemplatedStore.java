@@ -24,8 +24,13 @@ final class TemplatedStore implements ChunkStore {
     private final Runnable onClose;
     private boolean closed;
 
-    TemplatedStore(StoreConfig config, RandomAccessPersister persister, ChunkLayout layout, AvailabilityIndex index,
-            boolean writable, Runnable onClose) {
+    TemplatedStore(
+            StoreConfig config,
+            RandomAccessPersister persister,
+            ChunkLayout layout,
+            AvailabilityIndex index,
+            boolean writable,
+            Runnable onClose) {
         this.config = config;
         this.persister = persister;
         this.layout = layout;
@@ -46,7 +51,10 @@ final class TemplatedStore implements ChunkStore {
             throw new StoreException("sensor " + meta.sensor() + " already has a session starting at "
                     + Times.ofEpochMicros(meta.startEpochMicros()));
         }
-        io(() -> layout.writeMeta(meta), "write metadata of session " + Times.ofEpochMicros(meta.startEpochMicros()) + " of sensor " + meta.sensor());
+        io(
+                () -> layout.writeMeta(meta),
+                "write metadata of session " + Times.ofEpochMicros(meta.startEpochMicros()) + " of sensor "
+                        + meta.sensor());
         index.addSession(meta);
     }
 
@@ -55,13 +63,14 @@ final class TemplatedStore implements ChunkStore {
         requireWritable();
         SessionEntry entry = index.session(sensor, session);
         if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+            throw new StoreException(
+                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
         }
         int frame = entry.meta().format().frameBytes();
         int length = pcm.remaining();
         if (block % frame != 0 || length == 0 || length % frame != 0) {
-            throw new StoreException("chunk at byte " + block + " of " + length + " bytes is not whole " + frame + "-byte frames (sensor "
-                    + sensor + ", session " + Times.ofEpochMicros(session) + ")");
+            throw new StoreException("chunk at byte " + block + " of " + length + " bytes is not whole " + frame
+                    + "-byte frames (sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ")");
         }
         ChunkRuns.Chunk present = entry.runs().chunkAt(block);
         if (present != null && present.block() == block && present.length() == length) {
@@ -69,10 +78,12 @@ final class TemplatedStore implements ChunkStore {
         }
         try {
             entry.runs().presentRanges(block, block + length).forEach(r -> {
-                throw new IllegalArgumentException("chunk at byte " + block + " (" + length + " bytes) overlaps stored bytes " + r[0] + ".." + r[1]);
+                throw new IllegalArgumentException("chunk at byte " + block + " (" + length
+                        + " bytes) overlaps stored bytes " + r[0] + ".." + r[1]);
             });
         } catch (IllegalArgumentException e) {
-            throw new StoreException("sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
+            throw new StoreException(
+                    "sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
         }
         io(() -> layout.writeChunk(entry.meta(), block, pcm), "write chunk at byte " + block + " of sensor " + sensor);
         index.addChunk(sensor, session, block, length);
@@ -81,11 +92,13 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void flush() {
         requireWritable();
-        io(() -> {
-            persister.sync();
-            index.flush();
-            persister.sync();
-        }, "flush");
+        io(
+                () -> {
+                    persister.sync();
+                    index.flush();
+                    persister.sync();
+                },
+                "flush");
     }
 
     @Override
@@ -95,12 +108,14 @@ final class TemplatedStore implements ChunkStore {
         if (entry == null) {
             return;
         }
-        io(() -> {
-            index.removeSession(sensor, session);
-            index.flush();
-            layout.deleteSession(entry);
-            persister.sync();
-        }, "delete session " + Times.ofEpochMicros(session) + " of sensor " + sensor);
+        io(
+                () -> {
+                    index.removeSession(sensor, session);
+                    index.flush();
+                    layout.deleteSession(entry);
+                    persister.sync();
+                },
+                "delete session " + Times.ofEpochMicros(session) + " of sensor " + sensor);
     }
 
     @Override
@@ -124,23 +139,28 @@ final class TemplatedStore implements ChunkStore {
     public void read(SensorId sensor, long session, long byteFrom, ByteBuffer dst) {
         SessionEntry entry = index.session(sensor, session);
         if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+            throw new StoreException(
+                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
         }
-        io(() -> layout.read(entry, byteFrom, dst), "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
+        io(
+                () -> layout.read(entry, byteFrom, dst),
+                "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
     }
 
     @Override
     public synchronized List<String> reindex() {
         List<String> warnings = new ArrayList<>();
-        io(() -> {
-            List<SessionEntry> found = layout.scan(warnings::add);
-            if (writable) {
-                index.replaceAll(found);
-                persister.sync();
-            } else {
-                index.replaceInMemory(found);
-            }
-        }, "rebuild the availability index");
+        io(
+                () -> {
+                    List<SessionEntry> found = layout.scan(warnings::add);
+                    if (writable) {
+                        index.replaceAll(found);
+                        persister.sync();
+                    } else {
+                        index.replaceInMemory(found);
+                    }
+                },
+                "rebuild the availability index");
         return warnings;
     }
 

@@ -19,7 +19,9 @@ public final class Times {
 
     /** Nanoseconds since the epoch, exact. */
     public static BigInteger epochNanos(Instant instant) {
-        return BigInteger.valueOf(instant.getEpochSecond()).multiply(NANOS_PER_SECOND).add(BigInteger.valueOf(instant.getNano()));
+        return BigInteger.valueOf(instant.getEpochSecond())
+                .multiply(NANOS_PER_SECOND)
+                .add(BigInteger.valueOf(instant.getNano()));
     }
 
     public static Instant ofEpochMicros(long micros) {
@@ -29,14 +31,16 @@ public final class Times {
     /** Microseconds since the epoch; throws if the instant has finer digits than microseconds. */
     public static long toEpochMicrosExact(Instant instant) {
         if (instant.getNano() % 1_000 != 0) {
-            throw new IllegalArgumentException("session start " + instant + " has sub-microsecond digits; sessions are kept to the microsecond");
+            throw new IllegalArgumentException(
+                    "session start " + instant + " has sub-microsecond digits; sessions are kept to the microsecond");
         }
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
     public static long requireSessionStart(long startEpochMicros) {
         if (startEpochMicros < 0 || startEpochMicros > MAX_EPOCH_MICROS) {
-            throw new IllegalArgumentException("session start " + startEpochMicros + " µs is outside 1970-01-01..9999-12-31");
+            throw new IllegalArgumentException(
+                    "session start " + startEpochMicros + " µs is outside 1970-01-01..9999-12-31");
         }
         return startEpochMicros;
     }
@@ -46,7 +50,8 @@ public final class Times {
      * Sample {@code n} is in {@code [from, to)} iff {@code firstIndexAtOrAfter(from) <= n < firstIndexAtOrAfter(to)}.
      */
     public static long firstIndexAtOrAfter(long startEpochMicros, int sampleRateHz, Instant at) {
-        BigInteger offsetNanos = epochNanos(at).subtract(BigInteger.valueOf(startEpochMicros).multiply(BigInteger.valueOf(1_000)));
+        BigInteger offsetNanos =
+                epochNanos(at).subtract(BigInteger.valueOf(startEpochMicros).multiply(BigInteger.valueOf(1_000)));
         BigInteger scaled = offsetNanos.multiply(BigInteger.valueOf(sampleRateHz));
         BigInteger[] qr = scaled.divideAndRemainder(NANOS_PER_SECOND);
         BigInteger ceil = qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
@@ -55,7 +60,8 @@ public final class Times {
 
     /** The instant of sample {@code index}, rounded down to the nanosecond. */
     public static Instant instantOf(long startEpochMicros, int sampleRateHz, long index) {
-        BigInteger nanos = BigInteger.valueOf(startEpochMicros).multiply(BigInteger.valueOf(1_000))
+        BigInteger nanos = BigInteger.valueOf(startEpochMicros)
+                .multiply(BigInteger.valueOf(1_000))
                 .add(floorDiv(BigInteger.valueOf(index).multiply(NANOS_PER_SECOND), BigInteger.valueOf(sampleRateHz)));
         BigInteger[] qr = floorDivMod(nanos, NANOS_PER_SECOND);
         return Instant.ofEpochSecond(qr[0].longValueExact(), qr[1].longValueExact());
@@ -77,7 +83,8 @@ public final class Times {
         try {
             return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an instant: expected ISO-8601 such as 2026-11-20T10:00:00.125Z, or epoch milliseconds");
+            throw new IllegalArgumentException("'" + text
+                    + "' is not an instant: expected ISO-8601 such as 2026-11-20T10:00:00.125Z, or epoch milliseconds");
         }
     }
 

@@ -71,7 +71,11 @@ public abstract class StoreContract {
             if (Arrays.stream(skip).anyMatch(s -> s == index)) {
                 continue;
             }
-            store.write(meta.sensor(), meta.startEpochMicros(), at, ByteBuffer.wrap(pcm, at, Math.min(chunkBytes, pcm.length - at)));
+            store.write(
+                    meta.sensor(),
+                    meta.startEpochMicros(),
+                    at,
+                    ByteBuffer.wrap(pcm, at, Math.min(chunkBytes, pcm.length - at)));
         }
         store.flush();
     }
@@ -88,7 +92,8 @@ public abstract class StoreContract {
         byte[] pcm = noise(2000 * 7 + 300, 1);
         writeChunks(meta, pcm, 2000);
         for (int[] range : new int[][] {{0, pcm.length}, {2, 10}, {1998, 4}, {3000, 9000}, {pcm.length - 2, 2}}) {
-            assertThat(readBack(MIC, T0, range[0], range[1])).isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
+            assertThat(readBack(MIC, T0, range[0], range[1]))
+                    .isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
         }
     }
 
@@ -99,7 +104,8 @@ public abstract class StoreContract {
         byte[] pcm = noise(600 * 4 + 6 * 7, 12);
         writeChunks(meta, pcm, 600);
         for (int[] range : new int[][] {{1, 1}, {5, 7}, {599, 2}, {1, 2000}, {598, 605}, {pcm.length - 1, 1}}) {
-            assertThat(readBack(MIC, T0, range[0], range[1])).as("bytes %s..+%s", range[0], range[1])
+            assertThat(readBack(MIC, T0, range[0], range[1]))
+                    .as("bytes %s..+%s", range[0], range[1])
                     .isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
         }
     }
@@ -112,7 +118,8 @@ public abstract class StoreContract {
         reopen();
         SessionEntry entry = store.sessions(MIC).get(T0);
         assertThat(entry.meta()).isEqualTo(meta);
-        assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE)).containsExactly(new long[] {0, 5760}, new long[] {8640, 14400});
+        assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE))
+                .containsExactly(new long[] {0, 5760}, new long[] {8640, 14400});
         assertThat(readBack(MIC, T0, 8640, 5760)).isEqualTo(Arrays.copyOfRange(pcm, 8640, 14400));
     }
 
@@ -122,17 +129,21 @@ public abstract class StoreContract {
         byte[] pcm = noise(800, 3);
         writeChunks(meta, pcm, 200);
         writeChunks(meta, pcm, 200);
-        assertThatThrownBy(() -> store.write(MIC, T0, 100, ByteBuffer.wrap(noise(200, 9)))).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> store.write(MIC, T0, 100, ByteBuffer.wrap(noise(200, 9))))
+                .hasMessageContaining("overlaps");
         assertThat(readBack(MIC, T0, 0, 800)).isEqualTo(pcm);
     }
 
     @Test
     void refusesPartialFramesDuplicateSessionsAndUnknownSessions() {
         SessionMeta meta = session(MIC, T0, SampleFormat.pcm(8000, 24, 3), 10);
-        assertThatThrownBy(() -> store.write(MIC, T0, 0, ByteBuffer.allocate(10))).hasMessageContaining("whole 9-byte frames");
-        assertThatThrownBy(() -> store.write(MIC, T0, 3, ByteBuffer.allocate(9))).hasMessageContaining("whole 9-byte frames");
+        assertThatThrownBy(() -> store.write(MIC, T0, 0, ByteBuffer.allocate(10)))
+                .hasMessageContaining("whole 9-byte frames");
+        assertThatThrownBy(() -> store.write(MIC, T0, 3, ByteBuffer.allocate(9)))
+                .hasMessageContaining("whole 9-byte frames");
         assertThatThrownBy(() -> store.createSession(meta)).hasMessageContaining("already has a session");
-        assertThatThrownBy(() -> store.write(MIC, T0 + 1, 0, ByteBuffer.allocate(9))).hasMessageContaining("no session");
+        assertThatThrownBy(() -> store.write(MIC, T0 + 1, 0, ByteBuffer.allocate(9)))
+                .hasMessageContaining("no session");
     }
 
     @Test
@@ -163,9 +174,11 @@ public abstract class StoreContract {
         }
         assertThat(store.reindex()).isEmpty();
         assertThat(store.sensors()).containsExactly(MIC, SensorId.of("other"));
-        assertThat(store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE)).containsExactlyElementsOf(before);
+        assertThat(store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE))
+                .containsExactlyElementsOf(before);
         reopen();
-        assertThat(store.sessions(SensorId.of("other")).get(T0 + 5).runs().presentBytes()).isEqualTo(441 * 3 + 17);
+        assertThat(store.sessions(SensorId.of("other")).get(T0 + 5).runs().presentBytes())
+                .isEqualTo(441 * 3 + 17);
     }
 
     @Test
@@ -176,7 +189,11 @@ public abstract class StoreContract {
         byte[] b = noise(32_000, 9);
         writeChunks(first, a, 3200);
         writeChunks(second, b, 3200);
-        SensorWindow w = new WaveformQuery(store).window(MIC, Instant.ofEpochSecond(0, (T0 + 500_000) * 1000), Instant.ofEpochSecond(0, (T0 + 2_500_000) * 1000));
+        SensorWindow w = new WaveformQuery(store)
+                .window(
+                        MIC,
+                        Instant.ofEpochSecond(0, (T0 + 500_000) * 1000),
+                        Instant.ofEpochSecond(0, (T0 + 2_500_000) * 1000));
         assertThat(w.segments()).hasSize(2);
         assertThat(w.gaps()).singleElement().satisfies(g -> {
             assertThat(g.reason()).isEqualTo(Gap.Reason.NOT_RECORDED);
@@ -199,7 +216,8 @@ public abstract class StoreContract {
         byte[] b = noise(32_000, 11);
         writeChunks(first, a, 3200);
         writeChunks(stepBack, b, 3200);
-        SensorWindow w = new WaveformQuery(store).window(MIC, Instant.ofEpochSecond(0, T0 * 1000), Instant.ofEpochSecond(0, (T0 + 1_500_000) * 1000));
+        SensorWindow w = new WaveformQuery(store)
+                .window(MIC, Instant.ofEpochSecond(0, T0 * 1000), Instant.ofEpochSecond(0, (T0 + 1_500_000) * 1000));
         assertThat(w.gaps()).isEmpty();
         byte[] expected = new byte[48_000];
         System.arraycopy(a, 0, expected, 0, 16_000);

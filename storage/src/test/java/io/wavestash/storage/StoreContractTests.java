@@ -25,7 +25,8 @@ class StoreContractTests {
         }
 
         protected StoreConfig config() {
-            return StoreContractTests.config(Path.of("mem"), Layout.CHUNKS, Codec.RAW, "{sensor}/{session}/{block:014d}.pcm");
+            return StoreContractTests.config(
+                    Path.of("mem"), Layout.CHUNKS, Codec.RAW, "{sensor}/{session}/{block:014d}.pcm");
         }
     }
 
@@ -36,7 +37,8 @@ class StoreContractTests {
         }
 
         protected StoreConfig config() {
-            return StoreContractTests.config(Path.of("mem"), Layout.SEGMENTS, Codec.RAW, "{sensor}/{session:iso}/{block:014d}.seg");
+            return StoreContractTests.config(
+                    Path.of("mem"), Layout.SEGMENTS, Codec.RAW, "{sensor}/{session:iso}/{block:014d}.seg");
         }
     }
 
@@ -64,7 +66,8 @@ class StoreContractTests {
         }
 
         protected StoreConfig config() {
-            return StoreContractTests.config(dir, Layout.CHUNKS, Codec.WAV, "{sensor}/{session:yyyy}/{session:MM}/{session}/{block:014d}.wav");
+            return StoreContractTests.config(
+                    dir, Layout.CHUNKS, Codec.WAV, "{sensor}/{session:yyyy}/{session:MM}/{session}/{block:014d}.wav");
         }
     }
 

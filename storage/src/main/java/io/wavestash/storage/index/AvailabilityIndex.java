@@ -96,7 +96,14 @@ public final class AvailabilityIndex {
         }
         ChunkRuns.Added added = entry.runs().add(block, length);
         if (added == ChunkRuns.Added.NEW) {
-            record(logs.get(sensor), CHUNK, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(session).putLong(block).putInt(length));
+            record(
+                    logs.get(sensor),
+                    CHUNK,
+                    ByteBuffer.allocate(20)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putLong(session)
+                            .putLong(block)
+                            .putInt(length));
         }
         return added;
     }
@@ -104,7 +111,10 @@ public final class AvailabilityIndex {
     public synchronized void removeSession(SensorId sensor, long session) {
         SensorLog log = logs.get(sensor);
         if (log != null && log.sessions.remove(session) != null) {
-            record(log, DELETE_SESSION, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(session));
+            record(
+                    log,
+                    DELETE_SESSION,
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(session));
         }
     }
 
@@ -131,7 +141,8 @@ public final class AvailabilityIndex {
     public synchronized void replaceAll(Collection<SessionEntry> found) throws IOException {
         Map<SensorId, List<SessionEntry>> bySensor = new TreeMap<>();
         for (SessionEntry entry : found) {
-            bySensor.computeIfAbsent(entry.meta().sensor(), s -> new ArrayList<>()).add(entry);
+            bySensor.computeIfAbsent(entry.meta().sensor(), s -> new ArrayList<>())
+                    .add(entry);
         }
         for (SensorId stale : List.copyOf(logs.keySet())) {
             if (!bySensor.containsKey(stale)) {
@@ -177,7 +188,14 @@ public final class AvailabilityIndex {
         record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
         for (ChunkRuns.Chunk c : entry.runs().chunks()) {
             log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
-            record(log, CHUNK, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(meta.startEpochMicros()).putLong(c.block()).putInt(c.length()));
+            record(
+                    log,
+                    CHUNK,
+                    ByteBuffer.allocate(20)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putLong(meta.startEpochMicros())
+                            .putLong(c.block())
+                            .putInt(c.length()));
         }
     }
 
@@ -242,7 +260,8 @@ public final class AvailabilityIndex {
         }
         short version = header.getShort();
         if (version != VERSION) {
-            throw new StoreException(key + ": index log version " + version + " is not supported (this build reads " + VERSION + ")");
+            throw new StoreException(
+                    key + ": index log version " + version + " is not supported (this build reads " + VERSION + ")");
         }
         header.getShort();
         long generation = header.getLong();
@@ -260,7 +279,8 @@ public final class AvailabilityIndex {
             int consumed = applyRecords(sensor, log, block, key);
             if (consumed == 0) {
                 if (n >= READ_BLOCK) {
-                    throw new StoreException(key + ": record at byte " + log.readOffset + " is larger than " + READ_BLOCK + " bytes");
+                    throw new StoreException(
+                            key + ": record at byte " + log.readOffset + " is larger than " + READ_BLOCK + " bytes");
                 }
                 break;
             }
@@ -336,7 +356,13 @@ public final class AvailabilityIndex {
     }
 
     private static ByteBuffer header(long generation) {
-        return ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC).putShort(VERSION).putShort((short) 0).putLong(generation).flip();
+        return ByteBuffer.allocate(HEADER_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MAGIC)
+                .putShort(VERSION)
+                .putShort((short) 0)
+                .putLong(generation)
+                .flip();
     }
 
     private static byte[] toArray(ByteBuffer b) {

@@ -165,7 +165,8 @@ public final class ChunkRuns {
     }
 
     private static IllegalArgumentException overlap(long block, int chunkLength, Chunk existing) {
-        return new IllegalArgumentException("chunk at byte " + block + " (" + chunkLength + " bytes) overlaps the stored chunk at byte "
-                + existing.block() + " (" + existing.length() + " bytes)");
+        return new IllegalArgumentException(
+                "chunk at byte " + block + " (" + chunkLength + " bytes) overlaps the stored chunk at byte "
+                        + existing.block() + " (" + existing.length() + " bytes)");
     }
 }

@@ -140,7 +140,8 @@ public final class KeyTemplate {
         String canonical = format(parsed);
         if (!canonical.equals(key)) {
             throw new TemplateException("key '" + key + "' does not match template '" + text
-                    + "': its fields disagree or are not padded as the template writes them (expected '" + canonical + "')");
+                    + "': its fields disagree or are not padded as the template writes them (expected '" + canonical
+                    + "')");
         }
         return parsed;
     }
@@ -202,7 +203,8 @@ public final class KeyTemplate {
 
     private static Field field(String template, String name, String spec) {
         if (!FIELDS.contains(name)) {
-            throw new TemplateException("template '" + template + "' has unknown field {" + name + "}; known fields: {device}, {sensor}, {session}, {block}");
+            throw new TemplateException("template '" + template + "' has unknown field {" + name
+                    + "}; known fields: {device}, {sensor}, {session}, {block}");
         }
         Field f = new Field(name, spec == null ? "" : spec);
         f.validate(template);
@@ -222,13 +224,20 @@ public final class KeyTemplate {
             }
         }
         if (sensors != 1 || blocks != 1 || sessions != 1 || devices > 1) {
-            throw new TemplateException("template '" + template + "' must contain {sensor}, {block} and one full {session}"
-                    + " ({session}, {session:us}, {session:ms} or {session:iso}) exactly once each, and {device} at most once");
+            throw new TemplateException(
+                    "template '" + template + "' must contain {sensor}, {block} and one full {session}"
+                            + " ({session}, {session:us}, {session:ms} or {session:iso}) exactly once each, and {device} at most once");
         }
-        String joined = String.join("", parts.stream().map(p -> p instanceof Literal l ? l.text : "x").toList());
-        if (joined.startsWith("/") || joined.endsWith("/") || joined.contains("//")
-                || ("/" + joined + "/").contains("/../") || ("/" + joined + "/").contains("/./")) {
-            throw new TemplateException("template '" + template + "' must be a relative path without empty, '.' or '..' segments");
+        String joined = String.join(
+                "",
+                parts.stream().map(p -> p instanceof Literal l ? l.text : "x").toList());
+        if (joined.startsWith("/")
+                || joined.endsWith("/")
+                || joined.contains("//")
+                || ("/" + joined + "/").contains("/../")
+                || ("/" + joined + "/").contains("/./")) {
+            throw new TemplateException(
+                    "template '" + template + "' must be a relative path without empty, '.' or '..' segments");
         }
         checkDateParts(template, parts);
         boolean blockSeen = false;
@@ -248,8 +257,9 @@ public final class KeyTemplate {
                 }
                 char first = ((Literal) next).text.charAt(0);
                 if (f.canContain(first)) {
-                    throw new TemplateException("template '" + template + "' is ambiguous: {" + f.name
-                            + "} is followed by '" + first + "', which can occur inside its value; use a separator such as '/'");
+                    throw new TemplateException(
+                            "template '" + template + "' is ambiguous: {" + f.name + "} is followed by '" + first
+                                    + "', which can occur inside its value; use a separator such as '/'");
                 }
             }
         }
@@ -271,7 +281,9 @@ public final class KeyTemplate {
             int at = order.indexOf(f.spec);
             if (at != next || fullSeen) {
                 throw new TemplateException("template '" + template + "': {session:" + f.spec + "} needs "
-                        + (at > 0 ? "{session:" + String.join("}, {session:", order.subList(0, at)) + "} before it and " : "")
+                        + (at > 0
+                                ? "{session:" + String.join("}, {session:", order.subList(0, at)) + "} before it and "
+                                : "")
                         + "must come before the full {session}, so that keys sort in time order");
             }
             next++;
@@ -288,23 +300,32 @@ public final class KeyTemplate {
         private static final int MIN_BLOCK_DIGITS = 12;
 
         void validate(String template) {
-            boolean ok = switch (name) {
-                case "device", "sensor" -> spec.isEmpty();
-                case "block" -> PAD.matcher(spec).matches() && padding() >= MIN_BLOCK_DIGITS && padding() <= 20;
-                default -> spec.isEmpty() || spec.equals("us") || spec.equals("ms") || spec.equals("iso") || DATE_PARTS.contains(spec);
-            };
+            boolean ok =
+                    switch (name) {
+                        case "device", "sensor" -> spec.isEmpty();
+                        case "block" -> PAD.matcher(spec).matches() && padding() >= MIN_BLOCK_DIGITS && padding() <= 20;
+                        default -> spec.isEmpty()
+                                || spec.equals("us")
+                                || spec.equals("ms")
+                                || spec.equals("iso")
+                                || DATE_PARTS.contains(spec);
+                    };
             if (!ok) {
-                String expected = switch (name) {
-                    case "block" -> "{block} (14 digits) or {block:0Nd} with N from " + MIN_BLOCK_DIGITS + " to 20, so that keys sort in time order";
-                    case "session" -> "{session}, {session:us}, {session:ms}, {session:iso} or a date part yyyy, MM, dd, HH, mm, ss";
-                    default -> "{" + name + "} without a format";
-                };
-                throw new TemplateException("template '" + template + "' has an unknown format in {" + name + ":" + spec + "}; expected " + expected);
+                String expected =
+                        switch (name) {
+                            case "block" -> "{block} (14 digits) or {block:0Nd} with N from " + MIN_BLOCK_DIGITS
+                                    + " to 20, so that keys sort in time order";
+                            case "session" -> "{session}, {session:us}, {session:ms}, {session:iso} or a date part yyyy, MM, dd, HH, mm, ss";
+                            default -> "{" + name + "} without a format";
+                        };
+                throw new TemplateException("template '" + template + "' has an unknown format in {" + name + ":" + spec
+                        + "}; expected " + expected);
             }
         }
 
         boolean isFullSession() {
-            return name.equals("session") && (spec.isEmpty() || spec.equals("us") || spec.equals("ms") || spec.equals("iso"));
+            return name.equals("session")
+                    && (spec.isEmpty() || spec.equals("us") || spec.equals("ms") || spec.equals("iso"));
         }
 
         boolean isDatePart() {
@@ -370,10 +391,19 @@ public final class KeyTemplate {
             if (spec.isEmpty() || spec.equals("us")) {
                 return pad(micros, 16);
             }
-            ZonedDateTime t = ZonedDateTime.ofInstant(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)), ZoneOffset.UTC);
+            ZonedDateTime t =
+                    ZonedDateTime.ofInstant(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)), ZoneOffset.UTC);
             return switch (spec) {
-                case "iso" -> String.format(Locale.ROOT, "%04d%02d%02dT%02d%02d%02d.%06dZ", t.getYear(), t.getMonthValue(),
-                        t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), Math.floorMod(micros, 1_000_000L));
+                case "iso" -> String.format(
+                        Locale.ROOT,
+                        "%04d%02d%02dT%02d%02d%02d.%06dZ",
+                        t.getYear(),
+                        t.getMonthValue(),
+                        t.getDayOfMonth(),
+                        t.getHour(),
+                        t.getMinute(),
+                        t.getSecond(),
+                        Math.floorMod(micros, 1_000_000L));
                 case "yyyy" -> String.format(Locale.ROOT, "%04d", t.getYear());
                 case "MM" -> String.format(Locale.ROOT, "%02d", t.getMonthValue());
                 case "dd" -> String.format(Locale.ROOT, "%02d", t.getDayOfMonth());
@@ -386,15 +416,23 @@ public final class KeyTemplate {
         long parseSession(String key, String value) {
             try {
                 if (spec.equals("iso")) {
-                    ZonedDateTime t = ZonedDateTime.of(Integer.parseInt(value.substring(0, 4)), Integer.parseInt(value.substring(4, 6)),
-                            Integer.parseInt(value.substring(6, 8)), Integer.parseInt(value.substring(9, 11)),
-                            Integer.parseInt(value.substring(11, 13)), Integer.parseInt(value.substring(13, 15)), 0, ZoneOffset.UTC);
-                    return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), Long.parseLong(value.substring(16, 22)));
+                    ZonedDateTime t = ZonedDateTime.of(
+                            Integer.parseInt(value.substring(0, 4)),
+                            Integer.parseInt(value.substring(4, 6)),
+                            Integer.parseInt(value.substring(6, 8)),
+                            Integer.parseInt(value.substring(9, 11)),
+                            Integer.parseInt(value.substring(11, 13)),
+                            Integer.parseInt(value.substring(13, 15)),
+                            0,
+                            ZoneOffset.UTC);
+                    return Math.addExact(
+                            Math.multiplyExact(t.toEpochSecond(), 1_000_000L), Long.parseLong(value.substring(16, 22)));
                 }
                 long number = Long.parseLong(value);
                 return spec.equals("ms") ? Math.multiplyExact(number, 1_000L) : number;
             } catch (RuntimeException e) {
-                throw new TemplateException("key '" + key + "': {session" + (spec.isEmpty() ? "" : ":" + spec) + "} '" + value + "' is not a valid session start");
+                throw new TemplateException("key '" + key + "': {session" + (spec.isEmpty() ? "" : ":" + spec) + "} '"
+                        + value + "' is not a valid session start");
             }
         }
 

@@ -38,7 +38,8 @@ public final class ChunkPerKeyLayout extends Layouts {
         while (dst.hasRemaining()) {
             ChunkRuns.Chunk chunk = session.runs().chunkAt(at);
             if (chunk == null) {
-                throw new StoreException("byte " + at + " of session " + meta.startEpochMicros() + " of sensor " + meta.sensor() + " is not stored");
+                throw new StoreException("byte " + at + " of session " + meta.startEpochMicros() + " of sensor "
+                        + meta.sensor() + " is not stored");
             }
             int n = (int) Math.min(dst.remaining(), chunk.end() - at);
             String key = template.format(key(meta, chunk.block()));
@@ -47,16 +48,18 @@ public final class ChunkPerKeyLayout extends Layouts {
             long alignedFrom = at - Math.floorMod(at - chunk.block(), sample);
             long alignedTo = Math.min(chunk.end(), (at + n + sample - 1) / sample * sample);
             boolean aligned = alignedFrom == at && alignedTo == at + n;
-            ByteBuffer part = aligned ? dst.slice(dst.position(), n) : ByteBuffer.allocate((int) (alignedTo - alignedFrom));
+            ByteBuffer part =
+                    aligned ? dst.slice(dst.position(), n) : ByteBuffer.allocate((int) (alignedTo - alignedFrom));
             int got;
             try {
                 got = persister.read(key, header + (alignedFrom - chunk.block()), part);
             } catch (NoSuchFileException e) {
-                throw new StoreException("chunk " + key + " is in the index but missing from storage (run 'wavestash reindex')");
+                throw new StoreException(
+                        "chunk " + key + " is in the index but missing from storage (run 'wavestash reindex')");
             }
             if (got != part.capacity()) {
-                throw new StoreException("chunk " + key + " is shorter than the index says (" + got + " of " + part.capacity()
-                        + " bytes at offset " + (alignedFrom - chunk.block()) + ")");
+                throw new StoreException("chunk " + key + " is shorter than the index says (" + got + " of "
+                        + part.capacity() + " bytes at offset " + (alignedFrom - chunk.block()) + ")");
             }
             codec.decode(meta.format(), part.flip());
             if (!aligned) {
@@ -89,14 +92,18 @@ public final class ChunkPerKeyLayout extends Layouts {
                 if (!Objects.equals(key.device(), device)) {
                     return;
                 }
-                sessions.computeIfAbsent(sessionId(key), k -> new Found()).extents.add(new long[] {key.block(), o.size()});
+                sessions.computeIfAbsent(sessionId(key), k -> new Found())
+                        .extents
+                        .add(new long[] {key.block(), o.size()});
             }
 
             @Override
             public void addTo(SessionMeta meta, ChunkRuns runs, long[] extent, Consumer<String> warn) {
                 long length = extent[1] - codec.headerBytes(meta.format());
                 String key = template.format(key(meta, extent[0]));
-                if (length <= 0 || length % meta.format().frameBytes() != 0 || extent[0] % meta.format().frameBytes() != 0) {
+                if (length <= 0
+                        || length % meta.format().frameBytes() != 0
+                        || extent[0] % meta.format().frameBytes() != 0) {
                     warn.accept("ignoring " + key + ": " + extent[1] + " bytes is not a whole number of frames");
                     return;
                 }

@@ -75,7 +75,8 @@ abstract class Layouts implements ChunkLayout {
             try {
                 SessionMeta meta = SessionMetaJson.read(persister.read(o.key()), o.key());
                 if (!metaKey(meta).equals(o.key())) {
-                    warnings.accept("ignoring " + o.key() + ": its session does not belong at this key under template '" + template + "'");
+                    warnings.accept("ignoring " + o.key() + ": its session does not belong at this key under template '"
+                            + template + "'");
                     continue;
                 }
                 sessions.computeIfAbsent(sessionId(key(meta, 0)), k -> new Found()).meta = meta;
@@ -87,7 +88,8 @@ abstract class Layouts implements ChunkLayout {
         for (Map.Entry<String, Found> e : sessions.entrySet()) {
             Found found = e.getValue();
             if (found.meta == null) {
-                warnings.accept("ignoring " + found.extents.size() + " chunk(s) of session " + e.getKey() + ": its " + META_NAME + " is missing");
+                warnings.accept("ignoring " + found.extents.size() + " chunk(s) of session " + e.getKey() + ": its "
+                        + META_NAME + " is missing");
                 continue;
             }
             ChunkRuns runs = new ChunkRuns();

@@ -36,7 +36,9 @@ public final class SegmentLayout extends Layouts {
     }
 
     long sliceBytes(SessionMeta meta) {
-        return (long) sliceSeconds * meta.format().sampleRateHz() * meta.format().frameBytes();
+        return (long) sliceSeconds
+                * meta.format().sampleRateHz()
+                * meta.format().frameBytes();
     }
 
     private String segmentKey(SessionMeta meta, long slice) {
@@ -47,7 +49,10 @@ public final class SegmentLayout extends Layouts {
     public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
         long slice = sliceBytes(meta);
         int length = pcm.remaining();
-        ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(block).putInt(length);
+        ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(block)
+                .putInt(length);
         CRC32C crc = new CRC32C();
         crc.update(record.array(), 0, 12);
         record.putInt((int) crc.getValue());
@@ -75,7 +80,8 @@ public final class SegmentLayout extends Layouts {
             String key = segmentKey(session.meta(), s);
             int got = files.read(key, at - s * slice, part);
             if (got != n) {
-                throw new io.wavestash.storage.StoreException("segment " + key + " is shorter than its range index says");
+                throw new io.wavestash.storage.StoreException(
+                        "segment " + key + " is shorter than its range index says");
             }
             dst.position(dst.position() + n);
             at += n;
@@ -104,7 +110,9 @@ public final class SegmentLayout extends Layouts {
         return scan(warnings, new ScanVisitor() {
             @Override
             public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {
-                String dataKey = o.key().endsWith(RANGES_SUFFIX) ? o.key().substring(0, o.key().length() - RANGES_SUFFIX.length()) : o.key();
+                String dataKey = o.key().endsWith(RANGES_SUFFIX)
+                        ? o.key().substring(0, o.key().length() - RANGES_SUFFIX.length())
+                        : o.key();
                 ChunkKey key = template.tryParse(dataKey);
                 if (key == null) {
                     warn.accept("ignoring " + o.key() + ": it does not match template '" + template + "'");
@@ -126,7 +134,8 @@ public final class SegmentLayout extends Layouts {
                 try {
                     runs.add(extent[0], (int) extent[1]);
                 } catch (IllegalArgumentException e) {
-                    warn.accept("ignoring a chunk of session " + meta.startEpochMicros() + " of sensor " + meta.sensor() + ": " + e.getMessage());
+                    warn.accept("ignoring a chunk of session " + meta.startEpochMicros() + " of sensor " + meta.sensor()
+                            + ": " + e.getMessage());
                 }
             }
         });

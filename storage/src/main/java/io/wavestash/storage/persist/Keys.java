@@ -20,7 +20,8 @@ public final class Keys {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                throw new IllegalArgumentException("key '" + key.replaceAll("\\p{Cntrl}", "?") + "' has a control character");
+                throw new IllegalArgumentException(
+                        "key '" + key.replaceAll("\\p{Cntrl}", "?") + "' has a control character");
             }
         }
         return key;

@@ -96,7 +96,8 @@ public final class LocalPersister implements RandomAccessPersister {
         Path target = resolve(key);
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 while (bytes.hasRemaining()) {

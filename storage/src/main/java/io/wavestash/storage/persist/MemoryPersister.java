@@ -81,7 +81,8 @@ public final class MemoryPersister implements RandomAccessPersister {
     @Override
     public void list(String prefix, Consumer<StoredObject> each) {
         Keys.requireSafePrefix(prefix);
-        List<Map.Entry<String, byte[]>> snapshot = List.copyOf(objects.tailMap(prefix).entrySet());
+        List<Map.Entry<String, byte[]>> snapshot =
+                List.copyOf(objects.tailMap(prefix).entrySet());
         for (Map.Entry<String, byte[]> e : snapshot) {
             if (!e.getKey().startsWith(prefix)) {
                 break;

@@ -69,8 +69,9 @@ public final class SensorWindow {
         SampleFormat format = segments.get(0).format();
         for (Segment s : segments) {
             if (!s.format().equals(format)) {
-                throw new QueryException("sensor " + sensor + " changes sample format inside [" + from + ", " + to + "): "
-                        + format.describe() + " until " + s.start() + ", then " + s.format().describe() + "; query the two parts separately");
+                throw new QueryException("sensor " + sensor + " changes sample format inside [" + from + ", " + to
+                        + "): " + format.describe() + " until " + s.start() + ", then "
+                        + s.format().describe() + "; query the two parts separately");
             }
         }
         return format;
@@ -118,13 +119,15 @@ public final class SensorWindow {
 
     /** Grid points before the segment that are still in the window: {@code from <= t < first.start()}. */
     static long leadingFrames(Instant from, Segment first) {
-        long firstInWindow = Times.firstIndexAtOrAfter(first.sessionEpochMicros(), first.format().sampleRateHz(), from);
+        long firstInWindow = Times.firstIndexAtOrAfter(
+                first.sessionEpochMicros(), first.format().sampleRateHz(), from);
         return Math.max(0, first.firstFrame() - firstInWindow);
     }
 
     /** Grid points after the segment that are still in the window. */
     static long trailingFrames(Segment last, Instant to) {
-        long end = Times.firstIndexAtOrAfter(last.sessionEpochMicros(), last.format().sampleRateHz(), to);
+        long end = Times.firstIndexAtOrAfter(
+                last.sessionEpochMicros(), last.format().sampleRateHz(), to);
         return Math.max(0, end - (last.firstFrame() + last.frames()));
     }
 

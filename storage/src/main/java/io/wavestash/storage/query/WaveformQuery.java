@@ -113,7 +113,8 @@ public final class WaveformQuery {
     }
 
     private String knownSensors() {
-        List<String> names = store.sensors().stream().map(SensorId::value).limit(20).toList();
+        List<String> names =
+                store.sensors().stream().map(SensorId::value).limit(20).toList();
         return names.isEmpty() ? "; the store holds no sensors" : "; known sensors: " + String.join(", ", names);
     }
 
@@ -122,7 +123,8 @@ public final class WaveformQuery {
             throw new QueryException("a window needs both --from and --to");
         }
         if (!from.isBefore(to)) {
-            throw new QueryException("empty window: from " + from + " is not before to " + to + " (windows are [from, to))");
+            throw new QueryException(
+                    "empty window: from " + from + " is not before to " + to + " (windows are [from, to))");
         }
     }
 }

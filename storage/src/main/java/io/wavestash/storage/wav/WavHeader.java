@@ -21,7 +21,9 @@ public final class WavHeader {
     private static final int TAG_EXTENSIBLE = 0xFFFE;
     private static final long UNSET = 0xFFFFFFFFL;
     /** The tail every standard KSDATAFORMAT_SUBTYPE GUID shares. */
-    private static final byte[] GUID_TAIL = {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71};
+    private static final byte[] GUID_TAIL = {
+        0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71
+    };
 
     private WavHeader() {}
 
@@ -33,7 +35,9 @@ public final class WavHeader {
         }
         ByteBuffer riff = readAt(in, 0, 12);
         String magic = ascii(riff, 0);
-        if (riff.limit() < 12 || !ascii(riff, 8).equals("WAVE") || !(magic.equals("RIFF") || magic.equals("RF64") || magic.equals("RIFX"))) {
+        if (riff.limit() < 12
+                || !ascii(riff, 8).equals("WAVE")
+                || !(magic.equals("RIFF") || magic.equals("RF64") || magic.equals("RIFX"))) {
             if (riff.limit() < 12 && (magic.startsWith("RIFF".substring(0, Math.min(4, riff.limit()))))) {
                 throw new WavFormatException("truncated header: the file has only " + fileSize + " bytes");
             }
@@ -51,9 +55,10 @@ public final class WavHeader {
         while (true) {
             ByteBuffer head = readAt(in, pos, 8);
             if (head.limit() < 8) {
-                throw new WavFormatException(format == null
-                        ? "truncated header: no complete fmt chunk in " + fileSize + " bytes"
-                        : "truncated header: no data chunk in " + fileSize + " bytes");
+                throw new WavFormatException(
+                        format == null
+                                ? "truncated header: no complete fmt chunk in " + fileSize + " bytes"
+                                : "truncated header: no data chunk in " + fileSize + " bytes");
             }
             String id = ascii(head, 0);
             long size = u32(head, 4);
@@ -66,8 +71,8 @@ public final class WavHeader {
                 return checkData(format, dataOffset, declared, riffUnset || rf64 ? -1 : riffEnd, fileSize);
             }
             if (pos + 8 + size > fileSize) {
-                throw new WavFormatException("truncated header: " + id.trim() + " chunk at byte " + pos + " declares " + size
-                        + " bytes but the file ends at " + fileSize);
+                throw new WavFormatException("truncated header: " + id.trim() + " chunk at byte " + pos + " declares "
+                        + size + " bytes but the file ends at " + fileSize);
             }
             if (id.equals("fmt ")) {
                 format = parseFormat(readAt(in, pos + 8, (int) Math.min(size, 64)), size);
@@ -91,12 +96,13 @@ public final class WavHeader {
         boolean unset = declared < 0 || declared == UNSET || (declared == 0 && available > 0);
         if (unset) {
             declared = -1;
-            warnings.add("the header leaves the data length unset (an unfinished recording?); reading the "
-                    + available + " bytes that follow it");
+            warnings.add("the header leaves the data length unset (an unfinished recording?); reading the " + available
+                    + " bytes that follow it");
         } else {
             if (riffEnd >= 0 && dataOffset + declared > riffEnd + 1) {
                 throw new WavFormatException("inconsistent sizes: the data chunk declares " + declared
-                        + " bytes, beyond the end of the RIFF chunk (" + (riffEnd - dataOffset) + " bytes of data at most)");
+                        + " bytes, beyond the end of the RIFF chunk (" + (riffEnd - dataOffset)
+                        + " bytes of data at most)");
             }
             if (declared % frame != 0 && dataOffset + declared <= fileSize) {
                 throw new WavFormatException("inconsistent sizes: the data chunk declares " + declared
@@ -106,14 +112,18 @@ public final class WavHeader {
         long present = unset ? available : Math.min(declared, Math.max(0, available));
         long whole = present - present % frame;
         if (whole <= 0) {
-            throw new WavFormatException(declared > 0
-                    ? "no samples: the header declares " + declared + " bytes of audio, the file holds " + Math.max(0, available)
-                    : "no samples: the data chunk is empty");
+            throw new WavFormatException(
+                    declared > 0
+                            ? "no samples: the header declares " + declared + " bytes of audio, the file holds "
+                                    + Math.max(0, available)
+                            : "no samples: the data chunk is empty");
         }
-        String partial = whole == present ? "" : "; the last " + (present - whole) + " bytes are not a whole frame and are left out";
+        String partial = whole == present
+                ? ""
+                : "; the last " + (present - whole) + " bytes are not a whole frame and are left out";
         if (!unset && dataOffset + declared > fileSize) {
-            warnings.add("data ends early: the header declares " + declared + " bytes of audio, the file holds " + available
-                    + "; importing the " + (whole / frame) + " whole frames present" + partial);
+            warnings.add("data ends early: the header declares " + declared + " bytes of audio, the file holds "
+                    + available + "; importing the " + (whole / frame) + " whole frames present" + partial);
         } else if (!partial.isEmpty()) {
             warnings.add("the data does not end on a frame boundary" + partial);
         }
@@ -133,21 +143,25 @@ public final class WavHeader {
         boolean isFloat;
         if (tag == TAG_EXTENSIBLE) {
             if (size < 40 || fmt.limit() < 40) {
-                throw new WavFormatException("malformed header: WAVE_FORMAT_EXTENSIBLE fmt chunk has " + size + " bytes, 40 are needed");
+                throw new WavFormatException(
+                        "malformed header: WAVE_FORMAT_EXTENSIBLE fmt chunk has " + size + " bytes, 40 are needed");
             }
             int sub = u16(fmt, 24);
             for (int i = 0; i < GUID_TAIL.length; i++) {
                 if (fmt.get(26 + i) != GUID_TAIL[i]) {
-                    throw new WavFormatException("unsupported encoding: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID");
+                    throw new WavFormatException(
+                            "unsupported encoding: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID");
                 }
             }
             tag = sub;
             if (tag != TAG_PCM && tag != TAG_FLOAT) {
-                throw new WavFormatException("unsupported encoding: extensible sub-format " + describeTag(sub) + "; wavestash reads PCM and IEEE float");
+                throw new WavFormatException("unsupported encoding: extensible sub-format " + describeTag(sub)
+                        + "; wavestash reads PCM and IEEE float");
             }
         }
         if (tag != TAG_PCM && tag != TAG_FLOAT) {
-            throw new WavFormatException("unsupported encoding: format tag " + describeTag(tag) + "; wavestash reads PCM and IEEE float");
+            throw new WavFormatException(
+                    "unsupported encoding: format tag " + describeTag(tag) + "; wavestash reads PCM and IEEE float");
         }
         isFloat = tag == TAG_FLOAT;
         if (channels == 0) {
@@ -168,8 +182,8 @@ public final class WavHeader {
                     + channels + " channels of " + bits + "-bit samples (" + format.frameBytes() + " bytes)");
         }
         if (byteRate != rate * blockAlign) {
-            throw new WavFormatException("inconsistent header: byte rate " + byteRate + " does not match "
-                    + rate + " Hz x " + blockAlign + " bytes per frame");
+            throw new WavFormatException("inconsistent header: byte rate " + byteRate + " does not match " + rate
+                    + " Hz x " + blockAlign + " bytes per frame");
         }
         return format;
     }
@@ -182,7 +196,8 @@ public final class WavHeader {
     /** Header of a WAV file holding {@code dataBytes} of {@code format} (which must be WAV-native). */
     public static ByteBuffer write(SampleFormat format, long dataBytes) {
         if (!format.isWavNative()) {
-            throw new IllegalArgumentException("WAV files hold " + format.wavNative().describe() + ", not " + format.describe());
+            throw new IllegalArgumentException(
+                    "WAV files hold " + format.wavNative().describe() + ", not " + format.describe());
         }
         boolean extensible = usesExtensible(format);
         int fmtSize = extensible ? 40 : 16;
@@ -194,7 +209,10 @@ public final class WavHeader {
         b.put("WAVE".getBytes(StandardCharsets.US_ASCII));
         if (rf64) {
             b.put("ds64".getBytes(StandardCharsets.US_ASCII)).putInt(28);
-            b.putLong(riffSize).putLong(dataBytes).putLong(dataBytes / format.frameBytes()).putInt(0);
+            b.putLong(riffSize)
+                    .putLong(dataBytes)
+                    .putLong(dataBytes / format.frameBytes())
+                    .putInt(0);
         }
         b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(fmtSize);
         int tag = format.encoding() == Encoding.FLOAT ? TAG_FLOAT : TAG_PCM;
@@ -229,15 +247,16 @@ public final class WavHeader {
     }
 
     private static String describeTag(int tag) {
-        String name = switch (tag) {
-            case 2 -> " (ADPCM)";
-            case 6 -> " (A-law)";
-            case 7 -> " (mu-law)";
-            case 0x11 -> " (IMA ADPCM)";
-            case 0x31 -> " (GSM 6.10)";
-            case 0x55 -> " (MP3)";
-            default -> "";
-        };
+        String name =
+                switch (tag) {
+                    case 2 -> " (ADPCM)";
+                    case 6 -> " (A-law)";
+                    case 7 -> " (mu-law)";
+                    case 0x11 -> " (IMA ADPCM)";
+                    case 0x31 -> " (GSM 6.10)";
+                    case 0x55 -> " (MP3)";
+                    default -> "";
+                };
         return String.format("0x%04X%s", tag, name);
     }
 

@@ -40,9 +40,15 @@ public final class WavImport {
     }
 
     /** Writes the recording as a session of {@code sensor} starting at {@code startEpochMicros}; returns its metadata. */
-    public SessionMeta into(ChunkStore store, SensorId sensor, long startEpochMicros, int chunkFrames) throws IOException {
-        SessionMeta meta = new SessionMeta(sensor, startEpochMicros, info.format(), chunkFrames,
-                "file:" + file.getFileName(), Map.of("importedFrom", file.getFileName().toString()));
+    public SessionMeta into(ChunkStore store, SensorId sensor, long startEpochMicros, int chunkFrames)
+            throws IOException {
+        SessionMeta meta = new SessionMeta(
+                sensor,
+                startEpochMicros,
+                info.format(),
+                chunkFrames,
+                "file:" + file.getFileName(),
+                Map.of("importedFrom", file.getFileName().toString()));
         int chunkBytes = Math.multiplyExact(chunkFrames, info.format().frameBytes());
         store.createSession(meta);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param dataBytes whole frames of data actually present
  * @param warnings problems that did not stop the read, such as data that ends early
  */
-public record WavInfo(SampleFormat format, long dataOffset, long declaredDataBytes, long dataBytes, List<String> warnings) {
+public record WavInfo(
+        SampleFormat format, long dataOffset, long declaredDataBytes, long dataBytes, List<String> warnings) {
     public long frames() {
         return dataBytes / format.frameBytes();
     }

@@ -28,7 +28,8 @@ class KeyTemplateTest {
     @Property(tries = 3000)
     void everyValidKeyRoundTrips(@ForAll("templates") String text, @ForAll("keys") ChunkKey key) {
         KeyTemplate template = KeyTemplate.of(text);
-        long session = text.contains("{session:ms}") ? key.sessionEpochMicros() / 1000 * 1000 : key.sessionEpochMicros();
+        long session =
+                text.contains("{session:ms}") ? key.sessionEpochMicros() / 1000 * 1000 : key.sessionEpochMicros();
         ChunkKey typed = new ChunkKey(template.hasDevice() ? key.device() : null, key.sensor(), session, key.block());
         String formatted = template.format(typed);
         assertThat(template.parse(formatted)).isEqualTo(typed);
@@ -36,8 +37,11 @@ class KeyTemplateTest {
     }
 
     @Property(tries = 500)
-    void keysOfOneSensorSortInTimeOrder(@ForAll("templates") String text, @ForAll("keys") ChunkKey a,
-            @ForAll @LongRange(min = 0, max = 1L << 40) long laterMicros, @ForAll @LongRange(min = 0, max = 10_000_000_000L) long laterBlock) {
+    void keysOfOneSensorSortInTimeOrder(
+            @ForAll("templates") String text,
+            @ForAll("keys") ChunkKey a,
+            @ForAll @LongRange(min = 0, max = 1L << 40) long laterMicros,
+            @ForAll @LongRange(min = 0, max = 10_000_000_000L) long laterBlock) {
         KeyTemplate template = KeyTemplate.of(text);
         long session = text.contains("{session:ms}") ? a.sessionEpochMicros() / 1000 * 1000 : a.sessionEpochMicros();
         long step = text.contains("{session:ms}") ? laterMicros / 1000 * 1000 : laterMicros;
@@ -45,8 +49,10 @@ class KeyTemplateTest {
         long block = a.block() % 100_000_000_000L; // within the narrowest padding (12 digits)
         ChunkKey first = new ChunkKey(device, a.sensor(), session, block);
         ChunkKey sameSessionLater = new ChunkKey(device, a.sensor(), session, block + laterBlock + 1);
-        ChunkKey laterSession = new ChunkKey(device, a.sensor(), Math.min(session + step + (step == 0 ? 1000 : 0), 253_402_300_799_000_000L), 0);
-        List<String> keys = new ArrayList<>(List.of(template.format(laterSession), template.format(sameSessionLater), template.format(first)));
+        ChunkKey laterSession = new ChunkKey(
+                device, a.sensor(), Math.min(session + step + (step == 0 ? 1000 : 0), 253_402_300_799_000_000L), 0);
+        List<String> keys = new ArrayList<>(
+                List.of(template.format(laterSession), template.format(sameSessionLater), template.format(first)));
         Collections.sort(keys);
         assertThat(keys.get(0)).isEqualTo(template.format(first));
         assertThat(keys).last().isEqualTo(template.format(laterSession));
@@ -59,11 +65,15 @@ class KeyTemplateTest {
 
     @Provide
     Arbitrary<ChunkKey> keys() {
-        Arbitrary<String> names = Arbitraries.strings().withChars("abcXYZ019._-").ofMinLength(1).ofMaxLength(64)
+        Arbitrary<String> names = Arbitraries.strings()
+                .withChars("abcXYZ019._-")
+                .ofMinLength(1)
+                .ofMaxLength(64)
                 .filter(s -> !s.equals(".") && !s.equals(".."));
         Arbitrary<Long> sessions = Arbitraries.longs().between(0, 4_102_444_800_000_000L);
         Arbitrary<Long> blocks = Arbitraries.longs().between(0, 99_999_999_999_999L);
-        return Combinators.combine(names, names, sessions, blocks).as((d, s, t, b) -> new ChunkKey(d, SensorId.of(s), t, b));
+        return Combinators.combine(names, names, sessions, blocks)
+                .as((d, s, t, b) -> new ChunkKey(d, SensorId.of(s), t, b));
     }
 
     @Test
@@ -79,25 +89,32 @@ class KeyTemplateTest {
         assertThatThrownBy(() -> KeyTemplate.of("{sensor}{session}/{block}")).hasMessageContaining("ambiguous");
         assertThatThrownBy(() -> KeyTemplate.of("{sensor}.{session}/{block}")).hasMessageContaining("ambiguous");
         assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session}{block}")).hasMessageContaining("ambiguous");
-        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session}/{block}/{block}")).hasMessageContaining("exactly once");
-        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session:yyyy}/{block}")).hasMessageContaining("full {session}");
-        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session:HH}/{session}/{block}")).hasMessageContaining("{session:HH} needs");
+        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session}/{block}/{block}"))
+                .hasMessageContaining("exactly once");
+        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session:yyyy}/{block}"))
+                .hasMessageContaining("full {session}");
+        assertThatThrownBy(() -> KeyTemplate.of("{sensor}/{session:HH}/{session}/{block}"))
+                .hasMessageContaining("{session:HH} needs");
     }
 
     @Test
     void templatesCannotEscapeTheRoot() {
         assertThatThrownBy(() -> KeyTemplate.of("/{sensor}/{session}/{block}")).hasMessageContaining("relative path");
-        assertThatThrownBy(() -> KeyTemplate.of("../{sensor}/{session}/{block}")).hasMessageContaining("relative path");
+        assertThatThrownBy(() -> KeyTemplate.of("../{sensor}/{session}/{block}"))
+                .hasMessageContaining("relative path");
         assertThatThrownBy(() -> KeyTemplate.of("{sensor}//{session}/{block}")).hasMessageContaining("relative path");
     }
 
     @Test
     void keysThatDoNotMatchAreNamed() {
         KeyTemplate t = KeyTemplate.of("{sensor}/{session}/{block:014d}.pcm");
-        assertThatThrownBy(() -> t.parse("mic/123/00000000000000.pcm")).hasMessageContaining("'mic/123/00000000000000.pcm'");
+        assertThatThrownBy(() -> t.parse("mic/123/00000000000000.pcm"))
+                .hasMessageContaining("'mic/123/00000000000000.pcm'");
         assertThatThrownBy(() -> t.parse("../etc/passwd")).hasMessageContaining("'../etc/passwd'");
-        assertThatThrownBy(() -> t.parse("./0001763625600000000/00000000000000.pcm")).hasMessageContaining("'./0001763625600000000/00000000000000.pcm'");
-        assertThatThrownBy(() -> t.parse("mic/1763625600000000/0000000000000.pcm")).hasMessageContaining("padded");
+        assertThatThrownBy(() -> t.parse("./0001763625600000000/00000000000000.pcm"))
+                .hasMessageContaining("'./0001763625600000000/00000000000000.pcm'");
+        assertThatThrownBy(() -> t.parse("mic/1763625600000000/0000000000000.pcm"))
+                .hasMessageContaining("padded");
     }
 
     @Test
@@ -118,6 +135,7 @@ class KeyTemplateTest {
     @Test
     void millisecondTemplatesRefuseMicrosecondSessions() {
         KeyTemplate t = KeyTemplate.of("{sensor}/{session:ms}/{block}");
-        assertThatThrownBy(() -> t.format(new ChunkKey(null, SensorId.of("m"), 1_000_001L, 0))).hasMessageContaining("whole milliseconds");
+        assertThatThrownBy(() -> t.format(new ChunkKey(null, SensorId.of("m"), 1_000_001L, 0)))
+                .hasMessageContaining("whole milliseconds");
     }
 }

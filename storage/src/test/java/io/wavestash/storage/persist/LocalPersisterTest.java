@@ -26,7 +26,9 @@ class LocalPersisterTest extends PersisterContract {
         persister.write("a/b", bytes("x"));
         persister.writeAt("a/seg", 0, bytes("y"));
         try (Stream<Path> all = Files.walk(dir)) {
-            List<String> files = all.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).toList();
+            List<String> files = all.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString())
+                    .toList();
             assertThat(files).containsExactlyInAnyOrder("root/a/b", "root/a/seg");
         }
     }

@@ -37,7 +37,8 @@ public abstract class PersisterContract {
     void writeReplacesWholeObjects() throws IOException {
         persister.write("a/b/c.pcm", bytes("first version"));
         persister.write("a/b/c.pcm", bytes("second"));
-        assertThat(new String(persister.read("a/b/c.pcm"), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(new String(persister.read("a/b/c.pcm"), StandardCharsets.UTF_8))
+                .isEqualTo("second");
         assertThat(persister.size("a/b/c.pcm")).isEqualTo(6);
     }
 
@@ -54,7 +55,9 @@ public abstract class PersisterContract {
     @Test
     void missingObjectsAreNamed() throws IOException {
         assertThat(persister.size("nope")).isEqualTo(-1);
-        assertThatThrownBy(() -> persister.read("nope/key")).isInstanceOf(NoSuchFileException.class).hasMessageContaining("nope/key");
+        assertThatThrownBy(() -> persister.read("nope/key"))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("nope/key");
         assertThat(persister.delete("nope")).isFalse();
     }
 
@@ -98,9 +101,14 @@ public abstract class PersisterContract {
 
     @Test
     void neverReachesOutsideItsRoot() {
-        for (String key : List.of("../escape", "/etc/passwd", "a/../../escape", "a//b", "./a", "a/./b", "a\\..\\b", "", "a/")) {
-            assertThatThrownBy(() -> persister.write(key, bytes("x"))).as(key).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> persister.writeAt(key, 0, bytes("x"))).as(key).isInstanceOf(IllegalArgumentException.class);
+        for (String key :
+                List.of("../escape", "/etc/passwd", "a/../../escape", "a//b", "./a", "a/./b", "a\\..\\b", "", "a/")) {
+            assertThatThrownBy(() -> persister.write(key, bytes("x")))
+                    .as(key)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> persister.writeAt(key, 0, bytes("x")))
+                    .as(key)
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> persister.read(key)).as(key).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> persister.delete(key)).as(key).isInstanceOf(IllegalArgumentException.class);
         }

@@ -43,8 +43,14 @@ class QueryPropertyTest {
         int fb = format.frameBytes();
         Layout layout = random.nextBoolean() ? Layout.CHUNKS : Layout.SEGMENTS;
         Codec codec = layout == Layout.CHUNKS && random.nextBoolean() ? Codec.WAV : Codec.RAW;
-        StoreConfig config = new StoreConfig(Path.of("mem"), layout, layout == Layout.CHUNKS ? "{sensor}/{session}/{block}" : "{sensor}/{session}/{block}.seg",
-                codec, FsyncPolicy.NEVER, 1, null);
+        StoreConfig config = new StoreConfig(
+                Path.of("mem"),
+                layout,
+                layout == Layout.CHUNKS ? "{sensor}/{session}/{block}" : "{sensor}/{session}/{block}.seg",
+                codec,
+                FsyncPolicy.NEVER,
+                1,
+                null);
         try (ChunkStore store = Stores.memory(config)) {
             // sessions one after another, each starting some whole microseconds after the previous one ends
             List<long[]> expectedFrames = new ArrayList<>(); // {sessionStartMicros, frameIndex, offsetInPcm}
@@ -82,8 +88,10 @@ class QueryPropertyTest {
             }
             store.flush();
             long spanNanos = (startMicros - starts.get(0)) * 1000;
-            long fromNanos = starts.get(0) * 1000 - 50_000_000 + (long) (random.nextDouble() * (spanNanos + 100_000_000));
-            long toNanos = fromNanos + 1 + (long) (random.nextDouble() * random.nextDouble() * (spanNanos + 100_000_000));
+            long fromNanos =
+                    starts.get(0) * 1000 - 50_000_000 + (long) (random.nextDouble() * (spanNanos + 100_000_000));
+            long toNanos =
+                    fromNanos + 1 + (long) (random.nextDouble() * random.nextDouble() * (spanNanos + 100_000_000));
             Instant from = Instant.ofEpochSecond(0, 0).plusNanos(fromNanos);
             Instant to = Instant.ofEpochSecond(0, 0).plusNanos(toNanos);
 
@@ -98,8 +106,11 @@ class QueryPropertyTest {
                 assertThat(window.isEmpty()).isTrue();
                 return;
             }
-            Bytes.assertSame(StoreContract.drain(window.samples()), expected.toByteArray(),
-                    format.describe() + " " + layout + "/" + codec + " window [" + from + ", " + to + ") segments " + window.segments());
+            Bytes.assertSame(
+                    StoreContract.drain(window.samples()),
+                    expected.toByteArray(),
+                    format.describe() + " " + layout + "/" + codec + " window [" + from + ", " + to + ") segments "
+                            + window.segments());
             long gapFrames = window.gaps().stream().mapToLong(Gap::frames).sum();
             SensorWindow.Stream filled = window.filled();
             assertThat(filled.frames()).isEqualTo(window.recordedFrames() + gapFrames);
@@ -110,7 +121,8 @@ class QueryPropertyTest {
     /** The definition, computed with exact integers independently of the code under test. */
     private static boolean inWindow(long startMicros, long frame, int rate, long fromNanos, long toNanos) {
         // t = start + frame / rate, compared as t * rate in nanoseconds
-        BigInteger tTimesRate = BigInteger.valueOf(startMicros).multiply(BigInteger.valueOf(1000L * rate))
+        BigInteger tTimesRate = BigInteger.valueOf(startMicros)
+                .multiply(BigInteger.valueOf(1000L * rate))
                 .add(BigInteger.valueOf(frame).multiply(BigInteger.valueOf(1_000_000_000L)));
         BigInteger fromTimesRate = BigInteger.valueOf(fromNanos).multiply(BigInteger.valueOf(rate));
         BigInteger toTimesRate = BigInteger.valueOf(toNanos).multiply(BigInteger.valueOf(rate));

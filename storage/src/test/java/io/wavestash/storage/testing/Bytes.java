@@ -10,7 +10,8 @@ public final class Bytes {
         int n = Math.min(actual.length, expected.length);
         for (int i = 0; i < n; i++) {
             if (actual[i] != expected[i]) {
-                fail(what + ": first difference at byte " + i + " of " + expected.length + " (actual length " + actual.length + ")");
+                fail(what + ": first difference at byte " + i + " of " + expected.length + " (actual length "
+                        + actual.length + ")");
             }
         }
         if (actual.length != expected.length) {

@@ -34,8 +34,23 @@ public final class Sox {
      */
     public static Path synth(Path file, int rate, int bits, String encoding, int channels, double seconds)
             throws IOException, InterruptedException {
-        run("-R", "-n", "-r", "" + rate, "-b", "" + bits, "-e", encoding, "-c", "" + channels, file.toString(),
-                "synth", "" + seconds, "whitenoise", "vol", "0.8");
+        run(
+                "-R",
+                "-n",
+                "-r",
+                "" + rate,
+                "-b",
+                "" + bits,
+                "-e",
+                encoding,
+                "-c",
+                "" + channels,
+                file.toString(),
+                "synth",
+                "" + seconds,
+                "whitenoise",
+                "vol",
+                "0.8");
         return file;
     }
 
