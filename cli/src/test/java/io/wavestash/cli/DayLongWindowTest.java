@@ -49,7 +49,8 @@ class DayLongWindowTest {
     @Test
     void aDayExportsWithSixtyFourMegabytesOfHeap() throws Exception {
         Path root = dir.resolve("store");
-        StoreConfig config = new StoreConfig(root, Layout.SEGMENTS, "{sensor}/{session}/{block:014d}.seg", Codec.RAW, FsyncPolicy.NEVER, 3600, null);
+        StoreConfig config = new StoreConfig(
+                root, Layout.SEGMENTS, "{sensor}/{session}/{block:014d}.seg", Codec.RAW, FsyncPolicy.NEVER, 3600, null);
         SensorId sensor = SensorId.of("day");
         SampleFormat format = SampleFormat.pcm(RATE, 16, 1);
         long[][] sessions = {{0, GAP_START_S}, {GAP_START_S + GAP_SECONDS, 86_400}}; // [start s, end s) of the day
@@ -70,16 +71,36 @@ class DayLongWindowTest {
                 }
             }
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "query", "--store", root.toString(),
-                "--sensor", "day", "--from", DAY.toString(), "--to", DAY.plusSeconds(86_400).toString(), "--fill", "silence", "--out", "-"));
-        Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "query",
+                "--store",
+                root.toString(),
+                "--sensor",
+                "day",
+                "--from",
+                DAY.toString(),
+                "--to",
+                DAY.plusSeconds(86_400).toString(),
+                "--fill",
+                "silence",
+                "--out",
+                "-"));
+        Process p = new ProcessBuilder(command)
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
         long frames;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 20))) {
             frames = checkWav(in);
         }
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(java.nio.file.Files.readString(dir.resolve("stderr.txt"))).isZero();
+        assertThat(p.exitValue())
+                .as(java.nio.file.Files.readString(dir.resolve("stderr.txt")))
+                .isZero();
         assertThat(frames).isEqualTo(86_400L * RATE);
     }
 
@@ -105,7 +126,8 @@ class DayLongWindowTest {
             for (int i = 0; i < RATE; i++) {
                 short expected = inGap ? 0 : sample(sessionStart, (second - sessionStart) * RATE + i);
                 if (b.getShort(i * 2) != expected) {
-                    throw new AssertionError("sample " + i + " of second " + second + " is " + b.getShort(i * 2) + ", expected " + expected);
+                    throw new AssertionError("sample " + i + " of second " + second + " is " + b.getShort(i * 2)
+                            + ", expected " + expected);
                 }
             }
         }

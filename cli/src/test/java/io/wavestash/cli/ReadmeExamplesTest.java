@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the README's command-line examples as written, so they cannot go stale. */
 class ReadmeExamplesTest {
-    private static final Pattern BLOCK = Pattern.compile("<!-- readme-example:[^>]*-->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("<!-- readme-example:[^>]*-->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern OUT = Pattern.compile("--out (\\S+)");
 
     @TempDir
@@ -35,14 +36,21 @@ class ReadmeExamplesTest {
         assertThat(blocks).as("README example blocks").isNotEmpty();
         writeLauncher();
         for (String block : blocks) {
-            Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).as("README block failed:\n" + block + "\noutput:\n" + output).isZero();
+            assertThat(p.exitValue())
+                    .as("README block failed:\n" + block + "\noutput:\n" + output)
+                    .isZero();
             Matcher outs = OUT.matcher(block);
             while (outs.find()) {
                 for (Path written : outputsOf(outs.group(1))) {
-                    assertThat(Sox.infoOf(written).frames()).as(written.toString()).isPositive();
+                    assertThat(Sox.infoOf(written).frames())
+                            .as(written.toString())
+                            .isPositive();
                 }
             }
             assertThat(output).contains("sensor porch");
@@ -57,7 +65,9 @@ class ReadmeExamplesTest {
         }
         String stem = name.substring(0, name.length() - 4);
         try (var files = Files.list(dir)) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().startsWith(stem + "-") && p.toString().endsWith(".wav")).toList();
+            List<Path> found = files.filter(p -> p.getFileName().toString().startsWith(stem + "-")
+                            && p.toString().endsWith(".wav"))
+                    .toList();
             assertThat(found).as("files written for --out " + name).isNotEmpty();
             return found;
         }
@@ -67,8 +77,10 @@ class ReadmeExamplesTest {
     private void writeLauncher() throws IOException {
         Path launcher = dir.resolve("wavestash");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + Main.class.getName() + " \"$@\"\n");
+        Files.writeString(
+                launcher,
+                "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+                        + Main.class.getName() + " \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Opens stores. A local store remembers its layout, template and codec in {@code @wavestash/store.json},
@@ -137,7 +138,9 @@ public final class Stores {
                 : new ChunkPerKeyLayout(persister, template, ValueCodec.of(config.codec()), config.device());
         AvailabilityIndex index = new AvailabilityIndex(persister);
         boolean writable = access == Access.WRITE;
-        TemplatedStore store = new TemplatedStore(config, persister, layout, index, writable, release);
+        BooleanSupplier logsCurrent =
+                () -> writerAlive(config.path()) || !Files.exists(config.path().resolve(DIRTY));
+        TemplatedStore store = new TemplatedStore(config, persister, layout, index, writable, release, logsCurrent);
         boolean crashed = persister.size(DIRTY) >= 0;
         boolean missing = index.isMissing();
         if (writable) {
@@ -151,8 +154,8 @@ public final class Stores {
             persister.sync();
             return new DirtyMarked(store, persister);
         }
-        if (missing || (crashed && !writerAlive(config.path()))) {
-            store.reindex();
+        if ((missing || crashed) && !writerAlive(config.path())) {
+            store.reindex(); // in memory: the logs are stale and nobody is writing them
         } else {
             index.refresh();
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /** The composition of persister, layout (template and codec inside) and availability index. */
 final class TemplatedStore implements ChunkStore {
@@ -22,6 +23,7 @@ final class TemplatedStore implements ChunkStore {
     private final AvailabilityIndex index;
     private final boolean writable;
     private final Runnable onClose;
+    private final BooleanSupplier logsCurrent;
     private boolean closed;
 
     TemplatedStore(
@@ -30,13 +32,15 @@ final class TemplatedStore implements ChunkStore {
             ChunkLayout layout,
             AvailabilityIndex index,
             boolean writable,
-            Runnable onClose) {
+            Runnable onClose,
+            BooleanSupplier logsCurrent) {
         this.config = config;
         this.persister = persister;
         this.layout = layout;
         this.index = index;
         this.writable = writable;
         this.onClose = onClose;
+        this.logsCurrent = logsCurrent;
     }
 
     @Override
@@ -120,9 +124,13 @@ final class TemplatedStore implements ChunkStore {
 
     @Override
     public void refresh() {
-        if (!writable) {
-            io(index::refresh, "read the availability index");
+        if (writable) {
+            return;
         }
+        if (index.isDetached() && logsCurrent.getAsBoolean()) {
+            index.attach(); // a writer has taken the store over again: its logs are the truth
+        }
+        io(index::refresh, "read the availability index");
     }
 
     @Override

@@ -216,6 +216,16 @@ public final class AvailabilityIndex {
         detached = true;
     }
 
+    public synchronized boolean isDetached() {
+        return detached;
+    }
+
+    /** Forgets an in-memory rebuild so that the next refresh reads the logs from the start. */
+    public synchronized void attach() {
+        logs.clear();
+        detached = false;
+    }
+
     /** True when no index log exists at all (a new store, or one whose index was lost). */
     public boolean isMissing() throws IOException {
         boolean[] any = {false};
