@@ -87,19 +87,7 @@ class SoxParityTest {
             Instant from = at(w[0], rate, -0.5);
             Instant to = at(w[1], rate, -0.5);
             Path out = dir.resolve("window-" + w[0] + "-" + w[1] + ".wav");
-            CliRun run = CliRun.inProcess(
-                    "query",
-                    "--sensor",
-                    "mic",
-                    "--from",
-                    from.toString(),
-                    "--to",
-                    to.toString(),
-                    "--out",
-                    out.toString(),
-                    "--store",
-                    store.toString());
-            assertThat(run.exit()).as(run.err()).isZero();
+            query(store, from, to, out);
             Bytes.assertSame(
                     Sox.dataOf(out), Sox.trim(original, w[0], w[1] - w[0], dir), "frames " + w[0] + ".." + w[1]);
             WavInfo written = Sox.infoOf(out);
@@ -109,24 +97,27 @@ class SoxParityTest {
         Instant from = at(100, rate, 0);
         Instant to = at(200, rate, 0);
         Path out = dir.resolve("exact.wav");
-        assertThat(CliRun.inProcess(
-                                "query",
-                                "--sensor",
-                                "mic",
-                                "--from",
-                                from.toString(),
-                                "--to",
-                                to.toString(),
-                                "--out",
-                                out.toString(),
-                                "--store",
-                                store.toString())
-                        .exit())
-                .isZero();
+        query(store, from, to, out);
         long expectedFirst = -Math.floorDiv(-nanos(from) * rate, 1_000_000_000L);
         long expectedEnd = -Math.floorDiv(-nanos(to) * rate, 1_000_000_000L);
         Bytes.assertSame(
                 Sox.dataOf(out), Sox.trim(original, expectedFirst, expectedEnd - expectedFirst, dir), "exact ends");
+    }
+
+    static void query(Path store, Instant from, Instant to, Path out) {
+        CliRun run = CliRun.inProcess(
+                "query",
+                "--sensor",
+                "mic",
+                "--from",
+                from.toString(),
+                "--to",
+                to.toString(),
+                "--out",
+                out.toString(),
+                "--store",
+                store.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
     }
 
     /** The instant of frame {@code index + offset} of the recording, rounded to the nanosecond. */
