@@ -68,6 +68,22 @@ public final class ConfigNode {
         return (int) number;
     }
 
+    public boolean bool(String field, boolean fallback) {
+        JsonNode value = take(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean();
+        }
+        String text = value.asText().trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) {
+            return text.equals("true");
+        }
+        problem(field, "expected true or false, found " + describe(value));
+        return fallback;
+    }
+
     public <E extends Enum<E>> E enumValue(String field, Class<E> type, E fallback) {
         JsonNode value = take(field);
         if (value == null) {

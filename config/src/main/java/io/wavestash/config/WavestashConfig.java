@@ -6,21 +6,31 @@ import java.nio.file.Path;
  * The whole configuration of a wavestash process.
  *
  * @param store where and how audio is stored
+ * @param ingest what the ingest daemon records
  */
-public record WavestashConfig(StoreConfig store) {
+public record WavestashConfig(StoreConfig store, IngestConfig ingest) {
 
     /** The embedded default used when no config file is given. */
     public static WavestashConfig defaults() {
-        return new WavestashConfig(StoreConfig.defaults());
+        return new WavestashConfig(StoreConfig.defaults(), IngestConfig.none());
     }
 
-    /** Reads and validates a YAML config file; throws {@link ConfigException} listing every problem. */
+    /**
+     * Reads and validates a YAML config file; throws {@link ConfigException} listing every problem. Relative
+     * paths of files a sensor reads are resolved against the config file's directory.
+     */
     public static WavestashConfig load(Path file) {
-        return ConfigFile.read(file, WavestashConfig::from);
+        Path base = file.toAbsolutePath().getParent();
+        return ConfigFile.read(file, root -> from(root, base));
     }
 
-    /** Maps a parsed config root. */
+    /** Maps a parsed config root; relative sensor file paths stay relative. */
     public static WavestashConfig from(ConfigNode root) {
-        return new WavestashConfig(StoreConfigReader.read(root.child("store")));
+        return from(root, null);
+    }
+
+    static WavestashConfig from(ConfigNode root, Path baseDir) {
+        StoreConfig store = StoreConfigReader.read(root.child("store"));
+        return new WavestashConfig(store, IngestConfigReader.read(root, baseDir));
     }
 }

@@ -77,7 +77,7 @@ class WavestashConfigTest {
                 .hasMessageStartingWith("test.yaml:")
                 .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
-                .hasMessage("test.yaml:1: stor: unknown field; expected one of store");
+                .hasMessage("test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics");
         assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
                 .hasMessageContaining("store.codec: the segments layout stores raw PCM");
     }

@@ -25,6 +25,9 @@ public interface ChunkStore extends AutoCloseable {
      */
     void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm);
 
+    /** Records that bytes {@code [fromBlock, toBlock)} of a session were lost at capture (queries report them as dropped). */
+    void recordDropout(SensorId sensor, long sessionEpochMicros, long fromBlock, long toBlock);
+
     /** Ends a batch: makes writes durable as the fsync policy asks and publishes them to readers. */
     void flush();
 

@@ -31,6 +31,11 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
+    public void recordDropout(SensorId sensor, long sessionEpochMicros, long fromBlock, long toBlock) {
+        delegate.recordDropout(sensor, sessionEpochMicros, fromBlock, toBlock);
+    }
+
+    @Override
     public void flush() {
         delegate.flush();
     }

@@ -94,6 +94,26 @@ final class TemplatedStore implements ChunkStore {
     }
 
     @Override
+    public synchronized void recordDropout(SensorId sensor, long session, long fromBlock, long toBlock) {
+        requireWritable();
+        SessionEntry entry = index.session(sensor, session);
+        if (entry == null) {
+            throw new StoreException(
+                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+        }
+        int frame = entry.meta().format().frameBytes();
+        if (fromBlock < 0 || fromBlock >= toBlock || fromBlock % frame != 0 || toBlock % frame != 0) {
+            throw new StoreException("dropout " + fromBlock + ".." + toBlock + " of sensor " + sensor
+                    + " is not a range of whole frames");
+        }
+        if (index.addDropout(sensor, session, fromBlock, toBlock)) {
+            io(
+                    () -> layout.writeDropouts(entry.meta(), entry.dropouts().all()),
+                    "record a dropout of sensor " + sensor);
+        }
+    }
+
+    @Override
     public synchronized void flush() {
         requireWritable();
         io(

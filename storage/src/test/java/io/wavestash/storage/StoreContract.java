@@ -209,6 +209,35 @@ public abstract class StoreContract {
     }
 
     @Test
+    void dropoutsAreReportedAsDroppedGapsAndSurviveARebuild() throws IOException {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 1600);
+        byte[] pcm = noise(3200 * 5, 13); // five 0.1 s chunks
+        writeChunks(meta, pcm, 3200, 2, 4); // chunk 2 was dropped at capture, chunk 4 was never stored
+        store.recordDropout(MIC, T0, 6400, 9600);
+        store.flush();
+        Instant from = Instant.ofEpochSecond(0, T0 * 1000);
+        Instant to = from.plusMillis(500);
+        for (int pass = 0; pass < 3; pass++) {
+            SensorWindow w = new WaveformQuery(store).window(MIC, from, to);
+            assertThat(w.gaps())
+                    .extracting(Gap::reason, Gap::frames)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(Gap.Reason.DROPPED, 1600L),
+                            org.assertj.core.groups.Tuple.tuple(Gap.Reason.NOT_RECORDED, 1600L));
+            if (pass == 0) {
+                reopen();
+            } else if (pass == 1) {
+                List<String> logs = new ArrayList<>();
+                persister.list("@wavestash/index/", o -> logs.add(o.key()));
+                for (String log : logs) {
+                    persister.delete(log);
+                }
+                assertThat(store.reindex()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void laterSessionWinsWhereSessionsOverlap() {
         SessionMeta first = session(MIC, T0, S16_MONO_16K, 1600);
         SessionMeta stepBack = session(MIC, T0 + 500_000, S16_MONO_16K, 1600); // clock stepped back 0.5 s

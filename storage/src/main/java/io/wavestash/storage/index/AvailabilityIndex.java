@@ -35,6 +35,7 @@ public final class AvailabilityIndex {
     private static final byte SESSION = 1;
     private static final byte CHUNK = 2;
     private static final byte DELETE_SESSION = 3;
+    private static final byte DROPOUT = 4;
     private static final int READ_BLOCK = 1 << 20;
     private static final int PENDING_LIMIT = 64 << 10;
 
@@ -106,6 +107,27 @@ public final class AvailabilityIndex {
                             .putInt(length));
         }
         return added;
+    }
+
+    /** Records that bytes {@code [from, to)} of a session were lost at capture. */
+    public synchronized boolean addDropout(SensorId sensor, long session, long from, long to) {
+        SessionEntry entry = session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session " + session);
+        }
+        if (!entry.dropouts().add(from, to)) {
+            return false;
+        }
+        record(logs.get(sensor), DROPOUT, dropoutPayload(session, from, to));
+        return true;
+    }
+
+    private static ByteBuffer dropoutPayload(long session, long from, long to) {
+        return ByteBuffer.allocate(24)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(session)
+                .putLong(from)
+                .putLong(to);
     }
 
     public synchronized void removeSession(SensorId sensor, long session) {
@@ -186,6 +208,10 @@ public final class AvailabilityIndex {
         log.sessions.put(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
         byte[] json = SessionMetaJson.write(meta);
         record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
+        for (long[] d : entry.dropouts().all()) {
+            log.sessions.get(meta.startEpochMicros()).dropouts().add(d[0], d[1]);
+            record(log, DROPOUT, dropoutPayload(meta.startEpochMicros(), d[0], d[1]));
+        }
         for (ChunkRuns.Chunk c : entry.runs().chunks()) {
             log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
             record(
@@ -337,6 +363,12 @@ public final class AvailabilityIndex {
                 }
             }
             case DELETE_SESSION -> log.sessions.remove(payload.getLong(0));
+            case DROPOUT -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.dropouts().add(payload.getLong(8), payload.getLong(16));
+                }
+            }
             default -> {
                 // a record type of a later version: skipped, its checksum was valid
             }

@@ -13,6 +13,9 @@ public interface ChunkLayout {
     /** Stores a session's metadata beside where its chunks will go. */
     void writeMeta(SessionMeta meta) throws IOException;
 
+    /** Stores the dropouts of a session beside its metadata (replacing what was there). */
+    void writeDropouts(SessionMeta meta, java.util.List<long[]> dropouts) throws IOException;
+
     /** Stores one chunk (whole frames, in the session's format) at byte offset {@code block}. */
     void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException;
 

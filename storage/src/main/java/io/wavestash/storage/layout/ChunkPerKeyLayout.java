@@ -76,6 +76,7 @@ public final class ChunkPerKeyLayout extends Layouts {
         for (ChunkRuns.Chunk chunk : session.runs().chunks()) {
             persister.delete(template.format(key(session.meta(), chunk.block())));
         }
+        persister.delete(dropoutsKey(session.meta()));
         persister.delete(metaKey(session.meta()));
     }
 

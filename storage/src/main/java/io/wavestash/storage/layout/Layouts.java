@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 /** What both layouts share: naming by template, metadata beside the data, and scanning. */
 abstract class Layouts implements ChunkLayout {
     static final String META_NAME = "session.json";
+    static final String DROPOUTS_NAME = "dropouts.json";
     static final String INTERNAL = "@wavestash/";
 
     final Persister persister;
@@ -43,6 +44,35 @@ abstract class Layouts implements ChunkLayout {
         return template.sessionKey(key(meta, 0), META_NAME);
     }
 
+    String dropoutsKey(SessionMeta meta) {
+        return template.sessionKey(key(meta, 0), DROPOUTS_NAME);
+    }
+
+    @Override
+    public void writeDropouts(SessionMeta meta, List<long[]> dropouts) throws IOException {
+        StringBuilder json = new StringBuilder("{\"dropouts\":[");
+        for (int i = 0; i < dropouts.size(); i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append('[')
+                    .append(dropouts.get(i)[0])
+                    .append(',')
+                    .append(dropouts.get(i)[1])
+                    .append(']');
+        }
+        persister.write(
+                dropoutsKey(meta), ByteBuffer.wrap(json.append("]}").toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<long[]> parseDropouts(byte[] bytes) {
+        List<long[]> out = new ArrayList<>();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\[(\\d+),(\\d+)]").matcher(utf8(bytes));
+        while (m.find()) {
+            out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        return out;
+    }
+
     @Override
     public void writeMeta(SessionMeta meta) throws IOException {
         persister.write(metaKey(meta), ByteBuffer.wrap(SessionMetaJson.write(meta)));
@@ -51,6 +81,7 @@ abstract class Layouts implements ChunkLayout {
     /** A session found by a scan: its metadata (once seen) and raw extents (block, stored size). */
     static final class Found {
         SessionMeta meta;
+        List<long[]> dropouts = List.of();
         final List<long[]> extents = new ArrayList<>();
     }
 
@@ -65,13 +96,18 @@ abstract class Layouts implements ChunkLayout {
             if (o.key().startsWith(INTERNAL)) {
                 return;
             }
-            if (o.key().endsWith(META_NAME)) {
+            if (o.key().endsWith(META_NAME) || o.key().endsWith(DROPOUTS_NAME)) {
                 metas.add(o);
                 return;
             }
             visitor.visit(o, sessions, warnings);
         });
+        List<Persister.StoredObject> dropoutFiles = new ArrayList<>();
         for (Persister.StoredObject o : metas) {
+            if (o.key().endsWith(DROPOUTS_NAME)) {
+                dropoutFiles.add(o);
+                continue;
+            }
             try {
                 SessionMeta meta = SessionMetaJson.read(persister.read(o.key()), o.key());
                 if (!metaKey(meta).equals(o.key())) {
@@ -83,6 +119,20 @@ abstract class Layouts implements ChunkLayout {
             } catch (StoreException e) {
                 warnings.accept("ignoring " + e.getMessage());
             }
+        }
+        Map<String, Found> byDropoutKey = new HashMap<>();
+        for (Found found : sessions.values()) {
+            if (found.meta != null) {
+                byDropoutKey.put(dropoutsKey(found.meta), found);
+            }
+        }
+        for (Persister.StoredObject o : dropoutFiles) {
+            Found found = byDropoutKey.get(o.key());
+            if (found == null) {
+                warnings.accept("ignoring " + o.key() + ": no session of this store has it");
+                continue;
+            }
+            found.dropouts = parseDropouts(persister.read(o.key()));
         }
         List<SessionEntry> out = new ArrayList<>();
         for (Map.Entry<String, Found> e : sessions.entrySet()) {
@@ -96,7 +146,11 @@ abstract class Layouts implements ChunkLayout {
             for (long[] extent : found.extents) {
                 visitor.addTo(found.meta, runs, extent, warnings);
             }
-            out.add(new SessionEntry(found.meta, runs));
+            SessionEntry entry = new SessionEntry(found.meta, runs);
+            for (long[] d : found.dropouts) {
+                entry.dropouts().add(d[0], d[1]);
+            }
+            out.add(entry);
         }
         return out;
     }

@@ -102,6 +102,7 @@ public final class SegmentLayout extends Layouts {
             files.delete(key + RANGES_SUFFIX);
             files.delete(key);
         }
+        files.delete(dropoutsKey(session.meta()));
         files.delete(metaKey(session.meta()));
     }
 

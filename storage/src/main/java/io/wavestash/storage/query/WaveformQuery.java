@@ -81,35 +81,62 @@ public final class WaveformQuery {
                 segments.add(new Segment(sensor, start, format, range[0] / fb, (range[1] - range[0]) / fb));
             }
         }
-        return new SensorWindow(sensor, from, to, segments, gaps(from, to, segments), store);
+        return new SensorWindow(sensor, from, to, segments, gaps(from, to, segments, sessions), store);
     }
 
-    /** Gaps on the grid of the neighbouring segments: only whole sample periods count. */
-    private static List<Gap> gaps(Instant from, Instant to, List<Segment> segments) {
+    /**
+     * Gaps on the grid of the neighbouring segments: only whole sample periods count. A gap is {@code dropped}
+     * when capture recorded a dropout there, {@code not_recorded} otherwise.
+     */
+    private static List<Gap> gaps(
+            Instant from, Instant to, List<Segment> segments, NavigableMap<Long, SessionEntry> sessions) {
         List<Gap> gaps = new ArrayList<>();
         if (segments.isEmpty()) {
-            gaps.add(new Gap(from, to, 0, Gap.Reason.NOT_RECORDED));
+            boolean dropped = sessions.values().stream().anyMatch(e -> overlapsDropout(e, from, to));
+            gaps.add(new Gap(from, to, 0, dropped ? Gap.Reason.DROPPED : Gap.Reason.NOT_RECORDED));
             return gaps;
         }
         Segment first = segments.get(0);
         long leading = SensorWindow.leadingFrames(from, first);
         if (leading > 0) {
-            gaps.add(new Gap(from, first.start(), leading, Gap.Reason.NOT_RECORDED));
+            gaps.add(gap(from, first.start(), leading, sessions, first));
         }
         for (int i = 1; i < segments.size(); i++) {
             Segment a = segments.get(i - 1);
             Segment b = segments.get(i);
             long frames = SensorWindow.framesBetween(a, b);
             if (frames > 0) {
-                gaps.add(new Gap(a.end(), b.start(), frames, Gap.Reason.NOT_RECORDED));
+                gaps.add(gap(a.end(), b.start(), frames, sessions, a, b));
             }
         }
         Segment last = segments.get(segments.size() - 1);
         long trailing = SensorWindow.trailingFrames(last, to);
         if (trailing > 0) {
-            gaps.add(new Gap(last.end(), to, trailing, Gap.Reason.NOT_RECORDED));
+            gaps.add(gap(last.end(), to, trailing, sessions, last));
         }
         return gaps;
+    }
+
+    private static Gap gap(
+            Instant start, Instant end, long frames, NavigableMap<Long, SessionEntry> sessions, Segment... neighbours) {
+        for (Segment s : neighbours) {
+            if (overlapsDropout(sessions.get(s.sessionEpochMicros()), start, end)) {
+                return new Gap(start, end, frames, Gap.Reason.DROPPED);
+            }
+        }
+        return new Gap(start, end, frames, Gap.Reason.NOT_RECORDED);
+    }
+
+    /** Whether a dropout of the session lies in {@code [start, end)}. */
+    private static boolean overlapsDropout(SessionEntry entry, Instant start, Instant end) {
+        if (entry == null || entry.dropouts().isEmpty()) {
+            return false;
+        }
+        SampleFormat f = entry.meta().format();
+        long s = entry.meta().startEpochMicros();
+        long a = Math.max(0, Times.firstIndexAtOrAfter(s, f.sampleRateHz(), start));
+        long b = Math.max(0, Times.firstIndexAtOrAfter(s, f.sampleRateHz(), end));
+        return a < b && entry.dropouts().overlaps(a * f.frameBytes(), b * f.frameBytes());
     }
 
     private String knownSensors() {

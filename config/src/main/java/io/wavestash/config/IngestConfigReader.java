@@ -1,0 +1,107 @@
+package io.wavestash.config;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads {@code sensors}, {@code journal}, {@code ring} and {@code metrics}. */
+final class IngestConfigReader {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private IngestConfigReader() {}
+
+    static IngestConfig read(ConfigNode root, Path baseDir) {
+        List<SensorConfig> sensors = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<ConfigNode> nodes = root.children("sensors");
+        for (ConfigNode node : nodes) {
+            SensorConfig sensor = sensor(node, baseDir);
+            if (sensor.id() != null && !ids.add(sensor.id())) {
+                node.problem("id", "sensor '" + sensor.id() + "' is defined twice");
+            }
+            sensors.add(sensor);
+        }
+        ConfigNode journal = root.child("journal");
+        Path journalPath = journal.parsed("path", null, text -> resolve(baseDir, text));
+        journal.finish();
+        ConfigNode ring = root.child("ring");
+        int ringSize = ring.integer("size", IngestConfig.DEFAULT_RING_SIZE, 2, 1 << 20);
+        if (Integer.bitCount(ringSize) != 1) {
+            ring.problem("size", "expected a power of two, found " + ringSize);
+        }
+        ring.finish();
+        ConfigNode metrics = root.child("metrics");
+        int port = metrics.integer("port", 0, 0, 65_535);
+        String bind = metrics.string("bind", "127.0.0.1");
+        metrics.finish();
+        return new IngestConfig(List.copyOf(sensors), journalPath, ringSize, port, bind);
+    }
+
+    private static SensorConfig sensor(ConfigNode node, Path baseDir) {
+        String id = node.string("id", null);
+        if (id == null) {
+            node.problem("id", "every sensor needs an id");
+        } else if (!NAME.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+            node.problem("id", "expected 1-64 characters of A-Z a-z 0-9 . _ -, found '" + id + "'");
+        }
+        SourceKind source = node.enumValue("source", SourceKind.class, null);
+        if (source == null && !node.has("source")) {
+            node.problem("source", "every sensor needs a source: wav, tone or mic");
+        }
+        Path file = node.parsed("file", null, text -> resolve(baseDir, text));
+        if (source == SourceKind.WAV && file == null) {
+            node.problem("file", "a wav source needs a file");
+        }
+        boolean loop = node.bool("loop", false);
+        boolean realTime = node.bool("realTime", true);
+        Instant start = node.parsed("start", null, IngestConfigReader::instant);
+        int chunkMs = node.integer("chunkMs", 100, 1, 60_000);
+        Backpressure fallback = source == SourceKind.MIC ? Backpressure.DROP : Backpressure.BLOCK;
+        Backpressure backpressure = node.enumValue("backpressure", Backpressure.class, fallback);
+        int rate = node.integer("sampleRateHz", 48_000, 1, 1_536_000);
+        int bits = node.integer("bits", 16, 8, 32);
+        if (bits % 8 != 0) {
+            node.problem("bits", "expected 8, 16, 24 or 32, found " + bits);
+        }
+        int channels = node.integer("channels", 1, 1, 1024);
+        double frequency = node.integer("frequencyHz", 440, 1, 1_000_000);
+        String device = node.string("device", null);
+        node.finish();
+        return new SensorConfig(
+                id,
+                source,
+                file,
+                loop,
+                realTime,
+                start,
+                chunkMs,
+                backpressure,
+                rate,
+                bits,
+                channels,
+                frequency,
+                device);
+    }
+
+    private static Path resolve(Path baseDir, String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        Path p = Path.of(text);
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "expected an ISO-8601 instant such as 2026-11-20T10:00:00Z, found '" + text + "'");
+        }
+    }
+}

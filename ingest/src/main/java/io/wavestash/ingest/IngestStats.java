@@ -1,0 +1,62 @@
+package io.wavestash.ingest;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the daemon, per sensor and in total; the metrics endpoint and the exit status read them. */
+public final class IngestStats {
+    /** Per-sensor counters. */
+    public static final class Sensor {
+        public final LongAdder chunksJournaled = new LongAdder();
+        public final LongAdder bytesJournaled = new LongAdder();
+        public final LongAdder chunksStored = new LongAdder();
+        public final LongAdder bytesStored = new LongAdder();
+        public final LongAdder dropouts = new LongAdder();
+        public final LongAdder droppedBytes = new LongAdder();
+    }
+
+    private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
+    public final LongAdder writeFailures = new LongAdder();
+    public final LongAdder sourceFailures = new LongAdder();
+    private volatile long lastCaptureToJournalNanos;
+
+    public Sensor sensor(String id) {
+        return sensors.computeIfAbsent(id, k -> new Sensor());
+    }
+
+    public Map<String, Sensor> sensors() {
+        return sensors;
+    }
+
+    void journaledInternal(String sensor, int bytes) {
+        Sensor s = sensor(sensor);
+        s.chunksJournaled.increment();
+        s.bytesJournaled.add(bytes);
+    }
+
+    public void journaled(String sensor, int bytes, long captureToJournalNanos) {
+        journaledInternal(sensor, bytes);
+        lastCaptureToJournalNanos = captureToJournalNanos;
+    }
+
+    public void stored(String sensor, int bytes) {
+        Sensor s = sensor(sensor);
+        s.chunksStored.increment();
+        s.bytesStored.add(bytes);
+    }
+
+    public void dropout(String sensor, long bytes) {
+        Sensor s = sensor(sensor);
+        s.dropouts.increment();
+        s.droppedBytes.add(bytes);
+    }
+
+    public long lastCaptureToJournalNanos() {
+        return lastCaptureToJournalNanos;
+    }
+
+    public long total(java.util.function.Function<Sensor, LongAdder> counter) {
+        return sensors.values().stream().mapToLong(s -> counter.apply(s).sum()).sum();
+    }
+}

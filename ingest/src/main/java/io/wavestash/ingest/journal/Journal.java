@@ -1,0 +1,150 @@
+package io.wavestash.ingest.journal;
+
+import io.wavestash.ingest.ring.ChunkEvent;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
+ * kind, sensor, session, block, block end, length, data. Appends come from the ring's handler thread only.
+ */
+public final class Journal implements AutoCloseable {
+    private static final RollCycle CYCLE = RollCycles.FIVE_MINUTELY;
+
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+
+    public Journal(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(CYCLE)
+                .build();
+        this.appender = queue.createAppender();
+    }
+
+    /** Appends one ring event; returns its journal index. */
+    public long append(ChunkEvent e) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte((byte) e.kind().ordinal());
+            b.writeUtf8(e.sensor());
+            b.writeLong(e.session());
+            b.writeLong(e.block());
+            b.writeLong(e.blockEnd());
+            b.writeInt(e.length());
+            b.write(e.data(), 0, e.length());
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** A reader positioned just after {@code index} (or at the start for -1). */
+    public Reader readerAfter(long index) {
+        ExcerptTailer tailer = queue.createTailer();
+        if (index >= 0) {
+            if (tailer.moveToIndex(index)) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    // consume the record at index: it was already applied
+                }
+            } else {
+                tailer.toStart();
+            }
+        }
+        return new Reader(tailer);
+    }
+
+    /** One journal record, valid until the next read. */
+    public static final class Record {
+        public ChunkEvent.Kind kind;
+        public String sensor;
+        public long session;
+        public long block;
+        public long blockEnd;
+        public byte[] data = new byte[0];
+        public int length;
+        public long index;
+    }
+
+    /** Reads records in order. Not thread-safe; one per consumer. */
+    public static final class Reader implements AutoCloseable {
+        private final ExcerptTailer tailer;
+
+        Reader(ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** Fills {@code r} with the next record; false when none is there yet. */
+        public boolean next(Record r) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return false;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                r.kind = ChunkEvent.Kind.values()[b.readByte()];
+                r.sensor = b.readUtf8();
+                r.session = b.readLong();
+                r.block = b.readLong();
+                r.blockEnd = b.readLong();
+                r.length = b.readInt();
+                if (r.data.length < r.length) {
+                    r.data = new byte[Math.max(r.length, r.data.length * 2)];
+                }
+                b.read(r.data, 0, r.length);
+                r.index = dc.index();
+                return true;
+            }
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+
+    /** Deletes the journal's cycle files older than the cycle of {@code index} (all of it materialized). */
+    public int deleteCyclesBefore(long index) throws IOException {
+        int keepFrom = CYCLE.toCycle(index);
+        int current = queue.cycle();
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(CYCLE.format()).withZone(ZoneOffset.UTC);
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SingleChronicleQueue.SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String stamp = name.substring(0, name.length() - SingleChronicleQueue.SUFFIX.length());
+                int cycle;
+                try {
+                    cycle = (int) (Instant.from(names.parse(stamp)).toEpochMilli() / CYCLE.lengthInMillis());
+                } catch (RuntimeException notACycleFile) {
+                    continue;
+                }
+                if (cycle < keepFrom && cycle < current && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        queue.close();
+    }
+}

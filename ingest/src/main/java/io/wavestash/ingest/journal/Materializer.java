@@ -1,0 +1,160 @@
+package io.wavestash.ingest.journal;
+
+import io.wavestash.ingest.IngestStats;
+import io.wavestash.storage.ChunkStore;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.SessionMetaJson;
+import io.wavestash.storage.StoreException;
+import io.wavestash.storage.index.SessionEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tails the journal into the store. After each batch it flushes the store and then records, durably, the
+ * journal index it has reached, so a restart resumes there; re-applying a record is harmless (sessions and
+ * chunks already stored are recognized), which makes it idempotent. Materialized journal cycles are deleted.
+ */
+public final class Materializer implements Runnable {
+    private static final Logger LOG = Logger.getLogger(Materializer.class.getName());
+    private static final int BATCH = 512;
+    private static final String POSITION_FILE = "materialized.pos";
+
+    private final Journal journal;
+    private final ChunkStore store;
+    private final IngestStats stats;
+    private final Path positionFile;
+    private volatile boolean stopping;
+    private volatile long position;
+    private volatile long lastActivityNanos;
+    private String lastFailure;
+
+    public Materializer(Journal journal, ChunkStore store, IngestStats stats) throws IOException {
+        this.journal = journal;
+        this.store = store;
+        this.stats = stats;
+        this.positionFile = journal.dir().resolve(POSITION_FILE);
+        this.position = readPosition(positionFile);
+    }
+
+    /** The journal index of the last record applied and made durable in the store, or -1. */
+    public long position() {
+        return position;
+    }
+
+    /** Runs until {@link #stop} is called and the journal is drained. */
+    @Override
+    public void run() {
+        try (Journal.Reader reader = journal.readerAfter(position)) {
+            Journal.Record r = new Journal.Record();
+            long applied = position;
+            int inBatch = 0;
+            while (true) {
+                boolean got = reader.next(r);
+                if (got) {
+                    apply(r);
+                    applied = r.index;
+                    inBatch++;
+                }
+                if (inBatch > 0 && (!got || inBatch >= BATCH)) {
+                    commit(applied);
+                    inBatch = 0;
+                }
+                if (!got) {
+                    if (stopping) {
+                        return;
+                    }
+                    LockSupport.parkNanos(200_000);
+                }
+            }
+        }
+    }
+
+    /** Asks {@link #run} to return once everything journaled so far is stored. */
+    public void stop() {
+        stopping = true;
+    }
+
+    private void apply(Journal.Record r) {
+        SensorId sensor = SensorId.of(r.sensor);
+        try {
+            switch (r.kind) {
+                case SESSION -> {
+                    SessionMeta meta =
+                            SessionMetaJson.read(Arrays.copyOf(r.data, r.length), "journal record " + r.index);
+                    SessionEntry existing = store.sessions(sensor).get(meta.startEpochMicros());
+                    if (existing == null) {
+                        store.createSession(meta);
+                    }
+                }
+                case CHUNK -> {
+                    store.write(sensor, r.session, r.block, ByteBuffer.wrap(r.data, 0, r.length));
+                    stats.stored(r.sensor, r.length);
+                }
+                case DROPOUT -> store.recordDropout(sensor, r.session, r.block, r.blockEnd);
+            }
+        } catch (StoreException | IllegalArgumentException e) {
+            stats.writeFailures.increment();
+            logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
+                    + e.getMessage());
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
+    private void commit(long applied) {
+        store.flush();
+        writePosition(applied);
+        position = applied;
+        try {
+            journal.deleteCyclesBefore(applied);
+        } catch (IOException e) {
+            logOnce("cannot delete materialized journal cycles: " + e.getMessage());
+        }
+    }
+
+    private void writePosition(long index) {
+        Path temp = positionFile.resolveSibling(POSITION_FILE + ".tmp");
+        try {
+            Files.write(temp, Long.toString(index).getBytes(StandardCharsets.US_ASCII));
+            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temp, positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the materialized position in " + positionFile, e);
+        }
+    }
+
+    private static long readPosition(Path file) throws IOException {
+        try {
+            return Long.parseLong(
+                    Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": not a journal position", e);
+        }
+    }
+
+    private void logOnce(String message) {
+        String cause = message.replaceAll("\\d+", "#");
+        if (!cause.equals(lastFailure)) {
+            LOG.log(Level.WARNING, message);
+            lastFailure = cause;
+        }
+    }
+
+    public long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+}

@@ -1,0 +1,131 @@
+package io.wavestash.ingest.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import com.lmax.disruptor.util.DaemonThreadFactory;
+import io.wavestash.config.Backpressure;
+import io.wavestash.ingest.source.Publisher;
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.SessionMetaJson;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes copied in
+ * by the publishing source, one handler chain. Each sensor's backpressure policy decides whether its source
+ * waits for room ({@link Backpressure#BLOCK}) or has the chunk refused so it can record a dropout
+ * ({@link Backpressure#DROP}).
+ */
+public final class Ring implements Publisher, AutoCloseable {
+    private final Disruptor<ChunkEvent> disruptor;
+    private final RingBuffer<ChunkEvent> ring;
+    private final Map<String, Backpressure> policies;
+    private final LongAdder refused = new LongAdder();
+
+    @SafeVarargs
+    public Ring(
+            int size,
+            Map<String, Backpressure> policies,
+            ExceptionHandler<ChunkEvent> errors,
+            EventHandler<ChunkEvent>... handlers) {
+        this.policies = Map.copyOf(policies);
+        this.disruptor = new Disruptor<>(
+                ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
+        disruptor.setDefaultExceptionHandler(errors);
+        disruptor.handleEventsWith(handlers);
+        this.ring = disruptor.start();
+    }
+
+    @Override
+    public void session(SessionMeta meta) {
+        byte[] json = SessionMetaJson.write(meta);
+        long seq = ring.next();
+        ring.get(seq)
+                .set(
+                        ChunkEvent.Kind.SESSION,
+                        meta.sensor().value(),
+                        meta.startEpochMicros(),
+                        0,
+                        0,
+                        json,
+                        0,
+                        json.length,
+                        System.nanoTime());
+        ring.publish(seq);
+    }
+
+    @Override
+    public boolean chunk(String sensor, long session, long block, byte[] bytes, int offset, int length) {
+        long seq = claim(sensor);
+        if (seq < 0) {
+            return false;
+        }
+        ring.get(seq)
+                .set(
+                        ChunkEvent.Kind.CHUNK,
+                        sensor,
+                        session,
+                        block,
+                        block + length,
+                        bytes,
+                        offset,
+                        length,
+                        System.nanoTime());
+        ring.publish(seq);
+        return true;
+    }
+
+    @Override
+    public boolean dropout(String sensor, long session, long fromBlock, long toBlock) {
+        long seq = claim(sensor);
+        if (seq < 0) {
+            return false;
+        }
+        ring.get(seq).set(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, 0, System.nanoTime());
+        ring.publish(seq);
+        return true;
+    }
+
+    private long claim(String sensor) {
+        if (policies.getOrDefault(sensor, Backpressure.BLOCK) == Backpressure.BLOCK) {
+            return ring.next();
+        }
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            refused.increment();
+            return -1;
+        }
+    }
+
+    /** Chunks refused because the ring was full (sensors with the drop policy). */
+    public long refused() {
+        return refused.sum();
+    }
+
+    public long remainingCapacity() {
+        return ring.remainingCapacity();
+    }
+
+    public int size() {
+        return ring.getBufferSize();
+    }
+
+    /** Waits until every published event has been handled, then stops the handler threads. */
+    @Override
+    public void close() {
+        try {
+            disruptor.shutdown(1, TimeUnit.MINUTES);
+        } catch (TimeoutException e) {
+            disruptor.halt();
+            throw new IllegalStateException("the ring did not drain within a minute", e);
+        }
+    }
+}

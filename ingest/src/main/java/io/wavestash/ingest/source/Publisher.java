@@ -1,0 +1,22 @@
+package io.wavestash.ingest.source;
+
+import io.wavestash.storage.SessionMeta;
+
+/** Where a capture source hands its triples. Implementations are thread-safe. */
+public interface Publisher {
+
+    /** Announces a session before its first chunk. */
+    void session(SessionMeta meta);
+
+    /**
+     * Hands over one chunk (the bytes are copied before this returns). Returns false when the chunk could not
+     * be taken without waiting and the source's policy is not to wait; the source then records a dropout.
+     */
+    boolean chunk(String sensor, long session, long block, byte[] bytes, int offset, int length);
+
+    /**
+     * Records that bytes {@code [fromBlock, toBlock)} of a session were lost (a line overrun, a full ring).
+     * Returns false, like {@link #chunk}, when it could not be taken without waiting; the source tries again.
+     */
+    boolean dropout(String sensor, long session, long fromBlock, long toBlock);
+}

@@ -1,0 +1,99 @@
+package io.wavestash.ingest.source;
+
+import io.wavestash.storage.SampleFormat;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.Times;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/** A synthetic sine tone in any integer PCM format, for demos and benchmarks. */
+public final class ToneSource implements CaptureSource {
+    private final SensorId sensor;
+    private final SampleFormat format;
+    private final double frequencyHz;
+    private final int chunkMs;
+    private final boolean realTime;
+    private final Clock clock;
+    private final Pacer pacer;
+    private final long maxFrames;
+    private volatile boolean stopped;
+
+    /** A tone of {@code maxFrames} frames (or endless with {@link Long#MAX_VALUE}). */
+    public ToneSource(
+            SensorId sensor,
+            SampleFormat format,
+            double frequencyHz,
+            int chunkMs,
+            boolean realTime,
+            long maxFrames,
+            Clock clock,
+            Pacer pacer) {
+        if (format.encoding() == SampleFormat.Encoding.FLOAT) {
+            throw new IllegalArgumentException("tone sources make integer PCM");
+        }
+        this.sensor = sensor;
+        this.format = format;
+        this.frequencyHz = frequencyHz;
+        this.chunkMs = chunkMs;
+        this.realTime = realTime;
+        this.maxFrames = maxFrames;
+        this.clock = clock;
+        this.pacer = pacer;
+    }
+
+    @Override
+    public SensorId sensor() {
+        return sensor;
+    }
+
+    @Override
+    public void run(Publisher publisher) throws Exception {
+        int rate = format.sampleRateHz();
+        int chunkFrames = (int) Math.max(1, (long) rate * chunkMs / 1000);
+        long session = Times.toEpochMicrosExact(clock.instant().truncatedTo(ChronoUnit.MICROS));
+        publisher.session(new SessionMeta(
+                sensor,
+                session,
+                format,
+                chunkFrames,
+                "tone:" + frequencyHz + "Hz",
+                Map.of("frequencyHz", Double.toString(frequencyHz))));
+        SourceLoop loop =
+                new SourceLoop(sensor.value(), session, format.frameBytes(), rate, realTime ? pacer : null, publisher);
+        byte[] chunk = new byte[chunkFrames * format.frameBytes()];
+        long frame = 0;
+        while (!stopped && frame < maxFrames) {
+            int frames = (int) Math.min(chunkFrames, maxFrames - frame);
+            fill(chunk, frame, frames);
+            loop.emit(chunk, frames * format.frameBytes());
+            frame += frames;
+        }
+        loop.finish();
+    }
+
+    /** Writes {@code frames} frames of the tone starting at {@code first}, every channel alike. */
+    void fill(byte[] chunk, long first, int frames) {
+        int bytes = format.bytesPerSample();
+        long full = (1L << (format.bitsPerSample() - 1)) - 1;
+        boolean unsigned = format.encoding() == SampleFormat.Encoding.UNSIGNED;
+        boolean big = format.byteOrder() == SampleFormat.Endian.BIG;
+        int at = 0;
+        for (int f = 0; f < frames; f++) {
+            double phase = 2 * Math.PI * frequencyHz * (first + f) / format.sampleRateHz();
+            long value = Math.round(Math.sin(phase) * full * 0.5) + (unsigned ? full + 1 : 0);
+            for (int c = 0; c < format.channels(); c++) {
+                for (int b = 0; b < bytes; b++) {
+                    int shift = 8 * (big ? bytes - 1 - b : b);
+                    chunk[at++] = (byte) (value >>> shift);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+    }
+}
