@@ -60,6 +60,7 @@ public final class Materializer implements Runnable {
             long applied = position;
             int inBatch = 0;
             while (true) {
+                boolean stopRequested = stopping; // read before trying: a stop ends only a read that found nothing after it
                 boolean got = reader.next(r);
                 if (got) {
                     apply(r);
@@ -71,7 +72,7 @@ public final class Materializer implements Runnable {
                     inBatch = 0;
                 }
                 if (!got) {
-                    if (stopping) {
+                    if (stopRequested) {
                         return;
                     }
                     LockSupport.parkNanos(200_000);

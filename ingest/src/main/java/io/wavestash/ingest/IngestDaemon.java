@@ -1,0 +1,189 @@
+package io.wavestash.ingest;
+
+import com.lmax.disruptor.ExceptionHandler;
+import io.wavestash.config.Backpressure;
+import io.wavestash.config.IngestConfig;
+import io.wavestash.config.SensorConfig;
+import io.wavestash.config.WavestashConfig;
+import io.wavestash.ingest.journal.Journal;
+import io.wavestash.ingest.journal.JournalHandler;
+import io.wavestash.ingest.journal.Materializer;
+import io.wavestash.ingest.ring.ChunkEvent;
+import io.wavestash.ingest.ring.Ring;
+import io.wavestash.ingest.source.CaptureSource;
+import io.wavestash.ingest.source.Pacer;
+import io.wavestash.ingest.source.ToneSource;
+import io.wavestash.ingest.source.WavFileSource;
+import io.wavestash.storage.ChunkStore;
+import io.wavestash.storage.SampleFormat;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.Stores;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The ingest daemon: capture sources publish into the ring, the ring's handler appends to the journal (which
+ * acknowledges), and the materializer tails the journal into the store. {@link #close} stops the sources,
+ * drains the ring, materializes everything journaled and closes the store.
+ */
+public final class IngestDaemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(IngestDaemon.class.getName());
+
+    private final ChunkStore store;
+    private final Journal journal;
+    private final Materializer materializer;
+    private final Thread materializerThread;
+    private final Ring ring;
+    private final IngestStats stats = new IngestStats();
+    private final List<CaptureSource> sources = new ArrayList<>();
+    private final List<Thread> sourceThreads = new ArrayList<>();
+    private final CountDownLatch sourcesDone;
+    private boolean closed;
+
+    private IngestDaemon(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
+        IngestConfig ingest = config.ingest();
+        this.store = Stores.open(config.store(), Stores.Access.WRITE);
+        try {
+            this.journal = new Journal(ingest.journal(config.store()));
+            this.materializer = new Materializer(journal, store, stats);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.materializerThread = new Thread(materializer, "wavestash-materializer");
+        materializerThread.start();
+        Map<String, Backpressure> policies = new HashMap<>();
+        for (SensorConfig s : ingest.sensors()) {
+            policies.put(s.id(), s.backpressure());
+            sources.add(source(s, clock, pacer));
+        }
+        this.ring = new Ring(ingest.ringSize(), policies, new CountingExceptionHandler(stats), new JournalHandler(journal, stats));
+        this.sourcesDone = new CountDownLatch(sources.size());
+        for (CaptureSource source : sources) {
+            Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
+            sourceThreads.add(t);
+        }
+    }
+
+    /** Starts recording every configured sensor. */
+    public static IngestDaemon start(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
+        IngestDaemon daemon = new IngestDaemon(config, clock, pacer);
+        daemon.sourceThreads.forEach(Thread::start);
+        return daemon;
+    }
+
+    private static CaptureSource source(SensorConfig s, Clock clock, Pacer pacer) {
+        SensorId id = SensorId.of(s.id());
+        return switch (s.source()) {
+            case WAV -> new WavFileSource(id, s.file(), s.chunkMs(), s.realTime(), s.loop(), s.start(), clock, pacer);
+            case TONE -> new ToneSource(id, SampleFormat.pcm(s.sampleRateHz(), s.bits(), s.channels()), s.frequencyHz(), s.chunkMs(),
+                    s.realTime(), Long.MAX_VALUE, clock, pacer);
+            case MIC -> throw new IllegalArgumentException("sensor " + s.id() + ": microphone sources are not available in this build");
+        };
+    }
+
+    private void runSource(CaptureSource source) {
+        try {
+            source.run(ring);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            stats.sourceFailures.increment();
+            LOG.log(Level.WARNING, "sensor " + source.sensor() + " stopped: " + e.getMessage());
+        } finally {
+            sourcesDone.countDown();
+        }
+    }
+
+    public IngestStats stats() {
+        return stats;
+    }
+
+    public ChunkStore store() {
+        return store;
+    }
+
+    public Ring ring() {
+        return ring;
+    }
+
+    public Materializer materializer() {
+        return materializer;
+    }
+
+    /** Waits until every source has ended by itself (files without loop), or the timeout passes. */
+    public boolean awaitSources(long timeout, TimeUnit unit) throws InterruptedException {
+        return sourcesDone.await(timeout, unit);
+    }
+
+    /** Stops capture, drains the ring and the journal into the store, and closes it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sources.forEach(CaptureSource::stop);
+        for (Thread t : sourceThreads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            ring.close();
+            materializer.stop();
+            materializerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            journal.close();
+            store.close();
+        }
+    }
+
+    /** True when every chunk a source produced was journaled and stored, and none was dropped. */
+    public boolean lostNothing() {
+        return stats.total(s -> s.dropouts) == 0 && stats.writeFailures.sum() == 0
+                && stats.total(s -> s.chunksJournaled) == stats.total(s -> s.chunksStored);
+    }
+
+    /** A failing handler is counted and logged once per cause; capture goes on. */
+    private static final class CountingExceptionHandler implements ExceptionHandler<ChunkEvent> {
+        private final IngestStats stats;
+        private volatile String lastCause;
+
+        CountingExceptionHandler(IngestStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void handleEventException(Throwable ex, long sequence, ChunkEvent event) {
+            stats.writeFailures.increment();
+            String cause = ex.getClass().getName() + ": " + ex.getMessage();
+            if (!cause.equals(lastCause)) {
+                LOG.log(Level.WARNING, "cannot journal a chunk of sensor " + event.sensor() + ": " + ex.getMessage());
+                lastCause = cause;
+            }
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.log(Level.SEVERE, "the journal handler did not start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.log(Level.WARNING, "the journal handler did not stop cleanly", ex);
+        }
+    }
+}
