@@ -1,16 +1,25 @@
 package io.wavestash.cli;
 
+import io.wavestash.config.Backpressure;
+import io.wavestash.config.IngestConfig;
+import io.wavestash.config.SensorConfig;
+import io.wavestash.config.SourceKind;
+import io.wavestash.config.StoreConfig;
+import io.wavestash.config.WavestashConfig;
+import io.wavestash.ingest.source.Pacer;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.Stores;
 import io.wavestash.storage.Times;
-import io.wavestash.storage.wav.WavImport;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,21 +28,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Imports the bundled recordings as three sensors, lists them and queries a window across a gap. */
+/**
+ * Runs the ingest daemon on the bundled recordings as three real-time mock sensors (about five seconds, or until
+ * Ctrl-C with {@code --loop}), then lists the store and queries a window of every sensor.
+ */
 @Command(
         name = "demo",
-        description = "Import bundled demo recordings as sensors, list them and query a window.",
+        description = "Record the bundled recordings as three real-time mock sensors, list them and query a window.",
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    private record Recording(String resource, String sensor, Instant start) {}
+    private record Recording(String resource, String sensor) {}
 
     private static final List<Recording> RECORDINGS = List.of(
-            new Recording("voice-16k.wav", "porch", T0),
-            new Recording("voice-16k.wav", "porch", T0.plusMillis(5_500)),
-            new Recording("chirp-48k-stereo.wav", "attic", T0.plusMillis(1_000)),
-            new Recording("hum-44k1-float.wav", "basement", T0.plusMillis(250)));
+            new Recording("voice-16k.wav", "porch"),
+            new Recording("chirp-48k-stereo.wav", "attic"),
+            new Recording("hum-44k1-float.wav", "basement"));
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,8 +51,11 @@ final class DemoCommand implements Callable<Integer> {
             names = "--out",
             paramLabel = "FILE.wav",
             defaultValue = "wavestash-demo.wav",
-            description = "Where to write the queried window (default: ${DEFAULT-VALUE}).")
+            description = "Where to write the queried window, one file per sensor (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--loop", description = "Loop the recordings until Ctrl-C instead of recording them once.")
+    boolean loop;
 
     @Mixin
     StoreOptions storeOptions;
@@ -51,25 +63,34 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
+        StoreConfig store = storeOptions.resolve();
         Path staging = Files.createTempDirectory("wavestash-demo");
-        try (ChunkStore store = storeOptions.open(Stores.Access.WRITE)) {
+        Instant started = Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS);
+        int status;
+        try {
+            List<SensorConfig> sensors = new ArrayList<>();
             for (Recording r : RECORDINGS) {
-                SensorId sensor = SensorId.of(r.sensor());
-                long start = Times.toEpochMicrosExact(r.start());
-                if (store.sessions(sensor).containsKey(start)) {
-                    console.printf("%s: session %s already stored%n", sensor, r.start());
-                    continue;
-                }
                 Path file = staging.resolve(r.resource());
                 try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + r.resource())) {
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 }
-                WavImport wav = WavImport.open(file);
-                wav.into(store, sensor, start, wav.info().format().sampleRateHz() / 10);
-                console.printf(
-                        "%s: imported %s as session %s (%s)%n",
-                        sensor, r.resource(), r.start(), wav.info().format().describe());
+                sensors.add(new SensorConfig(
+                        r.sensor(),
+                        SourceKind.WAV,
+                        file,
+                        loop,
+                        true,
+                        null,
+                        100,
+                        Backpressure.BLOCK,
+                        0,
+                        16,
+                        1,
+                        0,
+                        null));
             }
+            IngestConfig ingest = new IngestConfig(sensors, null, IngestConfig.DEFAULT_RING_SIZE, 0, "127.0.0.1");
+            status = IngestCommand.run(new WavestashConfig(store, ingest), console, Clock.systemUTC(), Pacer.system());
         } finally {
             try (var files = Files.list(staging)) {
                 for (Path p : files.toList()) {
@@ -78,27 +99,32 @@ final class DemoCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(staging);
         }
-        console.println();
-        String store = storeOptions.resolve().path().toString();
-        console.println("$ wavestash ls --store " + store);
-        console.flush();
-        int status = Main.commandLine().execute("ls", "--store", store);
         if (status != 0) {
             return status;
         }
-        String from = T0.plusMillis(3_000).toString();
-        String to = T0.plusMillis(7_000).toString();
+        String path = store.path().toString();
         console.println();
-        console.println("$ wavestash query --store " + store + " --sensor porch --from " + from + " --to " + to
+        console.println("$ wavestash ls --store " + path);
+        console.flush();
+        status = Main.commandLine().execute("ls", "--store", path);
+        if (status != 0) {
+            return status;
+        }
+        try (ChunkStore recorded = Stores.open(store, Stores.Access.READ)) {
+            long first = recorded.sessions(SensorId.of("porch")).lastKey();
+            started = Times.ofEpochMicros(first).truncatedTo(ChronoUnit.MILLIS);
+        }
+        String from = started.plusMillis(1_000).toString();
+        String to = started.plusMillis(3_000).toString();
+        console.println();
+        console.println("$ wavestash query --store " + path + " --from " + from + " --to " + to
                 + " --fill silence --out " + out);
         console.flush();
         status = Main.commandLine()
                 .execute(
                         "query",
                         "--store",
-                        store,
-                        "--sensor",
-                        "porch",
+                        path,
                         "--from",
                         from,
                         "--to",
@@ -108,8 +134,8 @@ final class DemoCommand implements Callable<Integer> {
                         "--out",
                         out.toString());
         console.println();
-        console.println("Try: ./wavestash query --sensor attic,basement --from " + T0 + " --to " + T0.plusSeconds(3)
-                + " --out window.wav");
+        console.println("Query any window of it: ./wavestash query --sensor porch --from " + started + " --to "
+                + started.plusSeconds(5) + " --out porch.wav");
         console.flush();
         return status;
     }

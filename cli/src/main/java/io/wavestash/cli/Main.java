@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Record sensor audio at the edge and get it back by time.",
         subcommands = {
+            IngestCommand.class,
             ImportCommand.class,
             LsCommand.class,
             QueryCommand.class,
@@ -30,7 +31,11 @@ public final class Main {
     /** Exit status of a command line that does not parse. */
     static final int EXIT_USAGE = 2;
 
+    /** Held so that the level set on it stays: the journal library's routine INFO messages are not for users. */
+    private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
+
     public static void main(String[] args) {
+        CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 

@@ -47,6 +47,13 @@ record CliRun(int exit, String out, String err) {
                 p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /** The module and Chronicle flags this test JVM was started with, for child JVMs that run the journal. */
+    static List<String> jvmFlags() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle"))
+                .toList();
+    }
+
     /** Lines of standard error that are not blank. */
     List<String> errLines() {
         return err.lines().filter(l -> !l.isBlank()).toList();

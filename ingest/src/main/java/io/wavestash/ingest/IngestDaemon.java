@@ -65,7 +65,8 @@ public final class IngestDaemon implements AutoCloseable {
             policies.put(s.id(), s.backpressure());
             sources.add(source(s, clock, pacer));
         }
-        this.ring = new Ring(ingest.ringSize(), policies, new CountingExceptionHandler(stats), new JournalHandler(journal, stats));
+        this.ring = new Ring(
+                ingest.ringSize(), policies, new CountingExceptionHandler(stats), new JournalHandler(journal, stats));
         this.sourcesDone = new CountDownLatch(sources.size());
         for (CaptureSource source : sources) {
             Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
@@ -84,9 +85,17 @@ public final class IngestDaemon implements AutoCloseable {
         SensorId id = SensorId.of(s.id());
         return switch (s.source()) {
             case WAV -> new WavFileSource(id, s.file(), s.chunkMs(), s.realTime(), s.loop(), s.start(), clock, pacer);
-            case TONE -> new ToneSource(id, SampleFormat.pcm(s.sampleRateHz(), s.bits(), s.channels()), s.frequencyHz(), s.chunkMs(),
-                    s.realTime(), Long.MAX_VALUE, clock, pacer);
-            case MIC -> throw new IllegalArgumentException("sensor " + s.id() + ": microphone sources are not available in this build");
+            case TONE -> new ToneSource(
+                    id,
+                    SampleFormat.pcm(s.sampleRateHz(), s.bits(), s.channels()),
+                    s.frequencyHz(),
+                    s.chunkMs(),
+                    s.realTime(),
+                    Long.MAX_VALUE,
+                    clock,
+                    pacer);
+            case MIC -> throw new IllegalArgumentException(
+                    "sensor " + s.id() + ": microphone sources are not available in this build");
         };
     }
 
@@ -153,7 +162,8 @@ public final class IngestDaemon implements AutoCloseable {
 
     /** True when every chunk a source produced was journaled and stored, and none was dropped. */
     public boolean lostNothing() {
-        return stats.total(s -> s.dropouts) == 0 && stats.writeFailures.sum() == 0
+        return stats.total(s -> s.dropouts) == 0
+                && stats.writeFailures.sum() == 0
                 && stats.total(s -> s.chunksJournaled) == stats.total(s -> s.chunksStored);
     }
 

@@ -45,8 +45,10 @@ class IngestDaemonTest {
                 + "ring:\n  size: 64\n"
                 + "sensors:\n"
                 + "  - {id: voice, source: wav, file: " + files.get("voice") + ", start: '" + T0 + "', chunkMs: 100}\n"
-                + "  - {id: chirp, source: wav, file: " + files.get("chirp") + ", start: '" + T0.plusSeconds(1) + "', chunkMs: 20}\n"
-                + "  - {id: hum, source: wav, file: " + files.get("hum") + ", start: '" + T0.plusMillis(250) + "', chunkMs: 250}\n";
+                + "  - {id: chirp, source: wav, file: " + files.get("chirp") + ", start: '" + T0.plusSeconds(1)
+                + "', chunkMs: 20}\n"
+                + "  - {id: hum, source: wav, file: " + files.get("hum") + ", start: '" + T0.plusMillis(250)
+                + "', chunkMs: 250}\n";
         return ConfigFile.parse("test.yaml", yaml, WavestashConfig::from);
     }
 
@@ -60,26 +62,41 @@ class IngestDaemonTest {
                     assertThat(daemon.awaitSources(1, TimeUnit.MINUTES)).isTrue();
                     daemon.close();
                     IngestStats st = daemon.stats();
-                    assertThat(daemon.lostNothing()).as("journaled %d stored %d dropouts %d failures %d sources failed %d",
-                            st.total(x -> x.chunksJournaled), st.total(x -> x.chunksStored), st.total(x -> x.dropouts),
-                            st.writeFailures.sum(), st.sourceFailures.sum()).isTrue();
+                    assertThat(daemon.lostNothing())
+                            .as(
+                                    "journaled %d stored %d dropouts %d failures %d sources failed %d",
+                                    st.total(x -> x.chunksJournaled),
+                                    st.total(x -> x.chunksStored),
+                                    st.total(x -> x.dropouts),
+                                    st.writeFailures.sum(),
+                                    st.sourceFailures.sum())
+                            .isTrue();
                     assertThat(daemon.stats().total(s -> s.chunksJournaled)).isGreaterThan(100);
-                    assertThat(pacer.waits()).as("every chunk waited for its time").isEqualTo(daemon.stats().total(s -> s.chunksJournaled));
+                    assertThat(pacer.waits())
+                            .as("every chunk waited for its time")
+                            .isEqualTo(daemon.stats().total(s -> s.chunksJournaled));
                 }
                 try (ChunkStore s = Stores.open(Stores.existing(store).orElseThrow(), Stores.Access.READ)) {
-                    assertThat(s.sensors()).extracting(SensorId::value).containsExactlyInAnyOrder("voice", "chirp", "hum");
+                    assertThat(s.sensors())
+                            .extracting(SensorId::value)
+                            .containsExactlyInAnyOrder("voice", "chirp", "hum");
                     for (var e : files.entrySet()) {
                         byte[] expected = Sox.dataOf(e.getValue());
                         Map<Long, SessionEntry> sessions = s.sessions(SensorId.of(e.getKey()));
                         assertThat(sessions).hasSize(1);
                         SessionEntry entry = sessions.values().iterator().next();
-                        assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE)).as(e.getKey() + " is gapless").hasSize(1);
-                        assertThat(entry.meta().format()).isEqualTo(Sox.infoOf(e.getValue()).format());
+                        assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE))
+                                .as(e.getKey() + " is gapless")
+                                .hasSize(1);
+                        assertThat(entry.meta().format())
+                                .isEqualTo(Sox.infoOf(e.getValue()).format());
                         ByteBuffer all = ByteBuffer.allocate(expected.length);
                         s.read(SensorId.of(e.getKey()), entry.meta().startEpochMicros(), 0, all);
                         Bytes.assertSame(all.array(), expected, e.getKey());
                     }
-                    assertThat(Times.ofEpochMicros(s.sessions(SensorId.of("chirp")).firstKey())).isEqualTo(T0.plusSeconds(1));
+                    assertThat(Times.ofEpochMicros(
+                                    s.sessions(SensorId.of("chirp")).firstKey()))
+                            .isEqualTo(T0.plusSeconds(1));
                 }
             }
             deleteTree(store);

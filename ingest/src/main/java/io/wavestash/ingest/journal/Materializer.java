@@ -60,7 +60,8 @@ public final class Materializer implements Runnable {
             long applied = position;
             int inBatch = 0;
             while (true) {
-                boolean stopRequested = stopping; // read before trying: a stop ends only a read that found nothing after it
+                boolean stopRequested =
+                        stopping; // read before trying: a stop ends only a read that found nothing after it
                 boolean got = reader.next(r);
                 if (got) {
                     apply(r);

@@ -1,0 +1,102 @@
+package io.wavestash.cli;
+
+import io.wavestash.config.ConfigException;
+import io.wavestash.config.WavestashConfig;
+import io.wavestash.ingest.IngestDaemon;
+import io.wavestash.ingest.IngestStats;
+import io.wavestash.ingest.source.Pacer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the ingest daemon until every source ends or SIGTERM/SIGINT arrives; exit 3 when anything was lost. */
+@Command(
+        name = "ingest",
+        description = "Run the ingest daemon: record the configured sensors until stopped.",
+        mixinStandardHelpOptions = true)
+final class IngestCommand implements Callable<Integer> {
+    /** Exit status when capture lost something (dropouts, failed writes). */
+    static final int EXIT_LOST = 3;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "YAML config: store, sensors, journal, ring.")
+    Path config;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Store directory, overriding the config's.")
+    Path store;
+
+    @Override
+    public Integer call() throws Exception {
+        WavestashConfig cfg = WavestashConfig.load(config);
+        if (store != null) {
+            cfg = new WavestashConfig(cfg.store().withPath(store), cfg.ingest());
+        }
+        if (cfg.ingest().sensors().isEmpty()) {
+            throw new ConfigException(config + ": sensors: no sensors to record");
+        }
+        return run(cfg, spec.commandLine().getOut(), Clock.systemUTC(), Pacer.system());
+    }
+
+    /** Runs the daemon and reports; shared with {@code demo}. */
+    static int run(WavestashConfig cfg, PrintWriter out, Clock clock, Pacer pacer) throws Exception {
+        IngestDaemon daemon = IngestDaemon.start(cfg, clock, pacer);
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicInteger status = new AtomicInteger(EXIT_LOST);
+        Thread hook = new Thread(
+                () -> {
+                    daemon.close(); // SIGTERM or SIGINT: drain and close before the JVM goes
+                    try {
+                        if (finished.await(1, TimeUnit.MINUTES)) {
+                            out.flush();
+                            Runtime.getRuntime().halt(status.get()); // the exit status says whether anything was lost
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "wavestash-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf(
+                "recording %d sensor(s) into %s (Ctrl-C to stop)%n",
+                cfg.ingest().sensors().size(), cfg.store().path());
+        out.flush();
+        daemon.awaitSources(Long.MAX_VALUE, TimeUnit.DAYS);
+        daemon.close();
+        report(daemon.stats(), out);
+        status.set(daemon.lostNothing() ? 0 : EXIT_LOST);
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running already; it has nothing left to do
+        }
+        return daemon.lostNothing() ? 0 : EXIT_LOST;
+    }
+
+    static void report(IngestStats stats, PrintWriter out) {
+        stats.sensors()
+                .forEach((sensor, s) -> out.printf(
+                        "%s: %d chunks (%d bytes) stored, %d dropout(s)%n",
+                        sensor, s.chunksStored.sum(), s.bytesStored.sum(), s.dropouts.sum()));
+        if (stats.writeFailures.sum() > 0 || stats.sourceFailures.sum() > 0) {
+            out.printf(
+                    "%d write failure(s), %d source failure(s)%n",
+                    stats.writeFailures.sum(), stats.sourceFailures.sum());
+        }
+        out.flush();
+    }
+}
