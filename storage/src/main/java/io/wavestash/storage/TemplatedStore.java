@@ -65,11 +65,7 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm) {
         requireWritable();
-        SessionEntry entry = index.session(sensor, session);
-        if (entry == null) {
-            throw new StoreException(
-                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
-        }
+        SessionEntry entry = requireSession(sensor, session);
         int frame = entry.meta().format().frameBytes();
         int length = pcm.remaining();
         if (block % frame != 0 || length == 0 || length % frame != 0) {
@@ -96,11 +92,7 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void recordDropout(SensorId sensor, long session, long fromBlock, long toBlock) {
         requireWritable();
-        SessionEntry entry = index.session(sensor, session);
-        if (entry == null) {
-            throw new StoreException(
-                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
-        }
+        SessionEntry entry = requireSession(sensor, session);
         int frame = entry.meta().format().frameBytes();
         if (fromBlock < 0 || fromBlock >= toBlock || fromBlock % frame != 0 || toBlock % frame != 0) {
             throw new StoreException("dropout " + fromBlock + ".." + toBlock + " of sensor " + sensor
@@ -165,11 +157,7 @@ final class TemplatedStore implements ChunkStore {
 
     @Override
     public void read(SensorId sensor, long session, long byteFrom, ByteBuffer dst) {
-        SessionEntry entry = index.session(sensor, session);
-        if (entry == null) {
-            throw new StoreException(
-                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
-        }
+        SessionEntry entry = requireSession(sensor, session);
         io(
                 () -> layout.read(entry, byteFrom, dst),
                 "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
@@ -211,6 +199,15 @@ final class TemplatedStore implements ChunkStore {
                 onClose.run();
             }
         }
+    }
+
+    private SessionEntry requireSession(SensorId sensor, long session) {
+        SessionEntry entry = index.session(sensor, session);
+        if (entry == null) {
+            throw new StoreException(
+                    "sensor " + sensor + " has no session starting at " + Times.ofEpochMicros(session));
+        }
+        return entry;
     }
 
     private void requireWritable() {
