@@ -158,6 +158,12 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public void read(SensorId sensor, long session, long byteFrom, ByteBuffer dst) {
         SessionEntry entry = requireSession(sensor, session);
+        long byteTo = byteFrom + dst.remaining();
+        List<long[]> present = entry.runs().presentRanges(byteFrom, byteTo);
+        if (present.size() != 1 || present.get(0)[0] != byteFrom || present.get(0)[1] != byteTo) {
+            throw new StoreException("bytes " + byteFrom + ".." + byteTo + " of session " + Times.ofEpochMicros(session)
+                    + " of sensor " + sensor + " are not all stored");
+        }
         io(
                 () -> layout.read(entry, byteFrom, dst),
                 "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
@@ -168,7 +174,7 @@ final class TemplatedStore implements ChunkStore {
         List<String> warnings = new ArrayList<>();
         io(
                 () -> {
-                    List<SessionEntry> found = layout.scan(warnings::add);
+                    List<SessionEntry> found = layout.scan(warnings::add, writable);
                     if (writable) {
                         index.replaceAll(found);
                         persister.sync();

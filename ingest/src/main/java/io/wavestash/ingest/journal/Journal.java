@@ -29,11 +29,21 @@ public final class Journal implements AutoCloseable {
     private final ExcerptAppender appender;
 
     public Journal(Path dir) throws IOException {
-        this.dir = Files.createDirectories(dir);
+        this(dir, false);
+    }
+
+    private Journal(Path dir, boolean readOnly) throws IOException {
+        this.dir = readOnly ? dir : Files.createDirectories(dir);
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
                 .rollCycle(CYCLE)
+                .readOnly(readOnly)
                 .build();
-        this.appender = queue.createAppender();
+        this.appender = readOnly ? null : queue.createAppender();
+    }
+
+    /** Opens a journal only to read it (no write lock is taken; the writer may be running). */
+    public static Journal readOnly(Path dir) throws IOException {
+        return new Journal(dir, true);
     }
 
     /** Appends one ring event; returns its journal index. */
@@ -144,7 +154,9 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
-        appender.close();
+        if (appender != null) {
+            appender.close();
+        }
         queue.close();
     }
 }

@@ -28,6 +28,9 @@ public interface ChunkLayout {
     /** Deletes a session's chunks and metadata. */
     void deleteSession(SessionEntry session) throws IOException;
 
-    /** Finds every session and chunk in storage (to rebuild the index); oddities go to {@code warnings}. */
-    List<SessionEntry> scan(Consumer<String> warnings) throws IOException;
+    /**
+     * Finds every session and chunk in storage (to rebuild the index); oddities go to {@code warnings}. With
+     * {@code repair} (a writer's rebuild) torn tails of the layout's own logs are cut off.
+     */
+    List<SessionEntry> scan(Consumer<String> warnings, boolean repair) throws IOException;
 }

@@ -81,7 +81,7 @@ public final class ChunkPerKeyLayout extends Layouts {
     }
 
     @Override
-    public List<SessionEntry> scan(Consumer<String> warnings) throws IOException {
+    public List<SessionEntry> scan(Consumer<String> warnings, boolean repair) throws IOException {
         return scan(warnings, new ScanVisitor() {
             @Override
             public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {

@@ -56,16 +56,21 @@ public final class SegmentLayout extends Layouts {
         CRC32C crc = new CRC32C();
         crc.update(record.array(), 0, 12);
         record.putInt((int) crc.getValue());
+        // all the data first, then the range records: a record is only ever written for a chunk that is whole
         long at = block;
         ByteBuffer rest = pcm.duplicate();
+        java.util.List<String> touched = new java.util.ArrayList<>(2);
         while (rest.hasRemaining()) {
             long s = at / slice;
             int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
             String key = segmentKey(meta, s);
             files.writeAt(key, at - s * slice, rest.slice(rest.position(), n));
-            files.append(key + RANGES_SUFFIX, record.duplicate().flip());
+            touched.add(key);
             rest.position(rest.position() + n);
             at += n;
+        }
+        for (String key : touched) {
+            files.append(key + RANGES_SUFFIX, record.duplicate().flip());
         }
     }
 
@@ -107,7 +112,7 @@ public final class SegmentLayout extends Layouts {
     }
 
     @Override
-    public java.util.List<SessionEntry> scan(Consumer<String> warnings) throws IOException {
+    public java.util.List<SessionEntry> scan(Consumer<String> warnings, boolean repair) throws IOException {
         return scan(warnings, new ScanVisitor() {
             @Override
             public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {
@@ -124,7 +129,7 @@ public final class SegmentLayout extends Layouts {
                 }
                 Found found = sessions.computeIfAbsent(sessionId(key), k -> new Found());
                 try {
-                    readRanges(o.key(), found, warn);
+                    readRanges(o.key(), found, warn, repair);
                 } catch (IOException e) {
                     warn.accept("ignoring " + o.key() + ": " + e.getMessage());
                 }
@@ -143,7 +148,7 @@ public final class SegmentLayout extends Layouts {
     }
 
     /** Reads a range log; a torn or corrupt tail (a crash mid-append) ends it. */
-    private void readRanges(String key, Found found, Consumer<String> warn) throws IOException {
+    private void readRanges(String key, Found found, Consumer<String> warn, boolean repair) throws IOException {
         byte[] bytes = files.read(key);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         CRC32C crc = new CRC32C();
@@ -158,7 +163,9 @@ public final class SegmentLayout extends Layouts {
         }
         if (i != bytes.length) {
             warn.accept(key + ": ignoring " + (bytes.length - i) + " bytes of a torn or corrupt range record");
-            files.truncate(key, i);
+            if (repair) {
+                files.truncate(key, i); // so that the next record appended starts on a record boundary
+            }
         }
     }
 }

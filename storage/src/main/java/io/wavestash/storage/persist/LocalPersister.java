@@ -198,6 +198,9 @@ public final class LocalPersister implements RandomAccessPersister {
 
     @Override
     public synchronized void sync() throws IOException {
+        if (fsync == FsyncPolicy.NEVER) {
+            return;
+        }
         for (FileChannel channel : channels.values()) {
             channel.force(false);
         }
