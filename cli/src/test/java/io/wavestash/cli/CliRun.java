@@ -47,6 +47,30 @@ record CliRun(int exit, String out, String err) {
                 p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Starts {@code wavestash ingest --config CONFIG} as a real process in {@code dir}, with this build's classes,
+     * the journal's JVM flags and {@code jvmArgs}; standard error goes to {@code dir/err.txt}.
+     */
+    static Process startDaemon(Path dir, Path config, ProcessBuilder.Redirect stdout, String... jvmArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmArgs));
+        command.addAll(jvmFlags());
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "ingest",
+                "--config",
+                config.toString()));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectOutput(stdout)
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+    }
+
     /** The module and Chronicle flags this test JVM was started with, for child JVMs that run the journal. */
     static List<String> jvmFlags() {
         return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()

@@ -57,7 +57,7 @@ class CrashTest {
         List<Acked> pending = new ArrayList<>();
         long checked = 0;
         for (int round = 0; round <= ROUNDS; round++) {
-            Process daemon = start(config);
+            Process daemon = CliRun.startDaemon(dir, config, ProcessBuilder.Redirect.DISCARD, "-Xmx256m");
             if (round == ROUNDS) {
                 Thread.sleep(3_000);
                 daemon.destroy(); // the last run ends with SIGTERM and drains
@@ -81,24 +81,6 @@ class CrashTest {
         assertThat(checked).as("acknowledged chunks checked").isGreaterThan(1_000);
         System.out.printf(
                 "crash test: %d kills, %d acknowledged chunks found stored and byte-identical%n", ROUNDS, checked);
-    }
-
-    private Process start(Path config) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(CliRun.jvmFlags());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "ingest",
-                "--config",
-                config.toString()));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
     }
 
     /** Every chunk record still in the journal (not yet known to be materialized). */

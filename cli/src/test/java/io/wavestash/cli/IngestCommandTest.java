@@ -7,7 +7,6 @@ import io.wavestash.storage.testing.Sox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,24 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestCommandTest {
     @TempDir
     Path dir;
-
-    Process start(Path config) throws Exception {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(CliRun.jvmFlags());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "ingest",
-                "--config",
-                config.toString()));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile())
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
-    }
 
     @Test
     void threeRealTimeSensorsStoreEverySampleAndSigtermLosesNothing() throws Exception {
@@ -53,7 +34,8 @@ class IngestCommandTest {
                   - {id: tone, source: tone, sampleRateHz: 8000, chunkMs: 100}
                 """);
         long started = System.nanoTime();
-        Process daemon = start(config);
+        Process daemon = CliRun.startDaemon(
+                dir, config, ProcessBuilder.Redirect.to(dir.resolve("out.txt").toFile()));
         // the file sensors end after 3 s of real time; the tone goes on until SIGTERM
         Thread.sleep(4_000);
         daemon.destroy(); // SIGTERM

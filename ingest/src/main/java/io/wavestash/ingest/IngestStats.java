@@ -19,7 +19,6 @@ public final class IngestStats {
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
     public final LongAdder writeFailures = new LongAdder();
     public final LongAdder sourceFailures = new LongAdder();
-    private volatile long lastCaptureToJournalNanos;
 
     public Sensor sensor(String id) {
         return sensors.computeIfAbsent(id, k -> new Sensor());
@@ -29,15 +28,10 @@ public final class IngestStats {
         return sensors;
     }
 
-    void journaledInternal(String sensor, int bytes) {
+    public void journaled(String sensor, int bytes) {
         Sensor s = sensor(sensor);
         s.chunksJournaled.increment();
         s.bytesJournaled.add(bytes);
-    }
-
-    public void journaled(String sensor, int bytes, long captureToJournalNanos) {
-        journaledInternal(sensor, bytes);
-        lastCaptureToJournalNanos = captureToJournalNanos;
     }
 
     public void stored(String sensor, int bytes) {
@@ -50,10 +44,6 @@ public final class IngestStats {
         Sensor s = sensor(sensor);
         s.dropouts.increment();
         s.droppedBytes.add(bytes);
-    }
-
-    public long lastCaptureToJournalNanos() {
-        return lastCaptureToJournalNanos;
     }
 
     public long total(java.util.function.Function<Sensor, LongAdder> counter) {

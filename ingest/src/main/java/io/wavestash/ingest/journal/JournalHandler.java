@@ -18,7 +18,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
         journal.append(event);
         if (event.kind() == ChunkEvent.Kind.CHUNK) {
-            stats.journaled(event.sensor(), event.length(), System.nanoTime() - event.publishedNanos());
+            stats.journaled(event.sensor(), event.length());
         } else if (event.kind() == ChunkEvent.Kind.DROPOUT) {
             stats.dropout(event.sensor(), event.blockEnd() - event.block());
         }

@@ -36,7 +36,6 @@ public final class Materializer implements Runnable {
     private final Path positionFile;
     private volatile boolean stopping;
     private volatile long position;
-    private volatile long lastActivityNanos;
     private String lastFailure;
 
     public Materializer(Journal journal, ChunkStore store, IngestStats stats) throws IOException {
@@ -110,7 +109,6 @@ public final class Materializer implements Runnable {
             logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
                     + e.getMessage());
         }
-        lastActivityNanos = System.nanoTime();
     }
 
     private void commit(long applied) {
@@ -154,9 +152,5 @@ public final class Materializer implements Runnable {
             LOG.log(Level.WARNING, message);
             lastFailure = cause;
         }
-    }
-
-    public long lastActivityNanos() {
-        return lastActivityNanos;
     }
 }

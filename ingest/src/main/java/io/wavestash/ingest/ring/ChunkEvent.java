@@ -21,7 +21,6 @@ public final class ChunkEvent {
 
     byte[] data = new byte[0];
     int length;
-    long publishedNanos;
 
     public Kind kind() {
         return kind;
@@ -51,20 +50,7 @@ public final class ChunkEvent {
         return length;
     }
 
-    public long publishedNanos() {
-        return publishedNanos;
-    }
-
-    void set(
-            Kind kind,
-            String sensor,
-            long session,
-            long block,
-            long blockEnd,
-            byte[] src,
-            int offset,
-            int length,
-            long nanos) {
+    void set(Kind kind, String sensor, long session, long block, long blockEnd, byte[] src, int offset, int length) {
         this.kind = kind;
         this.sensor = sensor;
         this.session = session;
@@ -77,6 +63,5 @@ public final class ChunkEvent {
             System.arraycopy(src, offset, data, 0, length);
         }
         this.length = length;
-        this.publishedNanos = nanos;
     }
 }

@@ -56,8 +56,7 @@ public final class Ring implements Publisher, AutoCloseable {
                         0,
                         json,
                         0,
-                        json.length,
-                        System.nanoTime());
+                        json.length);
         ring.publish(seq);
     }
 
@@ -67,17 +66,7 @@ public final class Ring implements Publisher, AutoCloseable {
         if (seq < 0) {
             return false;
         }
-        ring.get(seq)
-                .set(
-                        ChunkEvent.Kind.CHUNK,
-                        sensor,
-                        session,
-                        block,
-                        block + length,
-                        bytes,
-                        offset,
-                        length,
-                        System.nanoTime());
+        ring.get(seq).set(ChunkEvent.Kind.CHUNK, sensor, session, block, block + length, bytes, offset, length);
         ring.publish(seq);
         return true;
     }
@@ -88,7 +77,7 @@ public final class Ring implements Publisher, AutoCloseable {
         if (seq < 0) {
             return false;
         }
-        ring.get(seq).set(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, 0, System.nanoTime());
+        ring.get(seq).set(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, 0);
         ring.publish(seq);
         return true;
     }
