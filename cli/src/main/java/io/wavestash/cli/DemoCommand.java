@@ -2,6 +2,7 @@ package io.wavestash.cli;
 
 import io.wavestash.config.Backpressure;
 import io.wavestash.config.IngestConfig;
+import io.wavestash.config.SampleEncoding;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.SourceKind;
 import io.wavestash.config.StoreConfig;
@@ -82,12 +83,15 @@ final class DemoCommand implements Callable<Integer> {
                         true,
                         null,
                         100,
+                        null,
                         Backpressure.BLOCK,
                         0,
                         16,
+                        SampleEncoding.SIGNED,
                         1,
                         0,
-                        null));
+                        null,
+                        "demo sensor " + r.sensor()));
             }
             IngestConfig ingest = new IngestConfig(sensors, null, IngestConfig.DEFAULT_RING_SIZE, 0, "127.0.0.1");
             status = IngestCommand.run(new WavestashConfig(store, ingest), console, Clock.systemUTC(), Pacer.system());

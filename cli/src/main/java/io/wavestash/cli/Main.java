@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Record sensor audio at the edge and get it back by time.",
         subcommands = {
             IngestCommand.class,
+            DevicesCommand.class,
             ImportCommand.class,
             LsCommand.class,
             QueryCommand.class,

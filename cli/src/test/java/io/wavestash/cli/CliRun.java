@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
@@ -25,6 +26,12 @@ record CliRun(int exit, String out, String err) {
 
     /** Runs {@code java [jvmArgs] io.wavestash.cli.Main args} in {@code dir} with this test's class path. */
     static CliRun process(Path dir, List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        return process(dir, Map.of(), jvmArgs, args);
+    }
+
+    /** As {@link #process(Path, List, String...)}, with more environment variables (such as HOME). */
+    static CliRun process(Path dir, Map<String, String> env, List<String> jvmArgs, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -32,10 +39,9 @@ record CliRun(int exit, String out, String err) {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(false)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         p.getOutputStream().close();
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
@@ -53,6 +59,13 @@ record CliRun(int exit, String out, String err) {
      */
     static Process startDaemon(Path dir, Path config, ProcessBuilder.Redirect stdout, String... jvmArgs)
             throws IOException {
+        return startDaemon(dir, Map.of(), config, stdout, jvmArgs);
+    }
+
+    /** As {@link #startDaemon(Path, Path, ProcessBuilder.Redirect, String...)}, with more environment variables. */
+    static Process startDaemon(
+            Path dir, Map<String, String> env, Path config, ProcessBuilder.Redirect stdout, String... jvmArgs)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmArgs));
@@ -64,11 +77,12 @@ record CliRun(int exit, String out, String err) {
                 "ingest",
                 "--config",
                 config.toString()));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectOutput(stdout)
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
+                .redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** The module and Chronicle flags this test JVM was started with, for child JVMs that run the journal. */

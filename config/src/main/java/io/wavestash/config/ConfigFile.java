@@ -76,6 +76,13 @@ public final class ConfigFile {
                     lines.putIfAbsent(
                             dotted(parser.getParsingContext()),
                             parser.currentTokenLocation().getLineNr());
+                } else if (token == JsonToken.START_OBJECT
+                        && parser.getParsingContext().getParent() != null
+                        && parser.getParsingContext().getParent().inArray()) {
+                    // a list element, such as one sensor: its own line
+                    lines.putIfAbsent(
+                            dotted(parser.getParsingContext().getParent()),
+                            parser.currentTokenLocation().getLineNr());
                 }
             }
         }

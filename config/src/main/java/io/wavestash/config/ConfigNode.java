@@ -160,6 +160,15 @@ public final class ConfigNode {
         problems.add(location(name) + name + ": " + message);
     }
 
+    /**
+     * Where a field is, as problems name it ({@code file:line: dotted.field}), for errors found after the file
+     * was read, such as a device that is not there.
+     */
+    public String where(String field) {
+        String name = qualified(field);
+        return (lines.containsKey(name) ? location(name) : location(path)) + name;
+    }
+
     /** Reports every field of this mapping that no getter asked for. */
     public void finish() {
         node.fieldNames().forEachRemaining(field -> {

@@ -1,6 +1,9 @@
 package io.wavestash.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -61,16 +64,24 @@ final class IngestConfigReader {
         boolean realTime = node.bool("realTime", true);
         Instant start = node.parsed("start", null, IngestConfigReader::instant);
         int chunkMs = node.integer("chunkMs", 100, 1, 60_000);
+        Duration limit = node.parsed("seconds", null, IngestConfigReader::seconds);
         Backpressure fallback = source == SourceKind.MIC ? Backpressure.DROP : Backpressure.BLOCK;
         Backpressure backpressure = node.enumValue("backpressure", Backpressure.class, fallback);
         int rate = node.integer("sampleRateHz", 48_000, 1, 1_536_000);
-        int bits = node.integer("bits", 16, 8, 32);
-        if (bits % 8 != 0) {
-            node.problem("bits", "expected 8, 16, 24 or 32, found " + bits);
+        int bits = node.integer("bits", 16, 8, 64);
+        SampleEncoding encoding = node.enumValue(
+                "encoding", SampleEncoding.class, bits == 8 ? SampleEncoding.UNSIGNED : SampleEncoding.SIGNED);
+        if (encoding == SampleEncoding.FLOAT ? bits != 32 && bits != 64 : bits % 8 != 0 || bits > 32) {
+            node.problem(
+                    "bits",
+                    encoding == SampleEncoding.FLOAT
+                            ? "float samples have 32 or 64 bits, found " + bits
+                            : "expected 8, 16, 24 or 32, found " + bits);
         }
         int channels = node.integer("channels", 1, 1, 1024);
         double frequency = node.integer("frequencyHz", 440, 1, 1_000_000);
         String device = node.string("device", null);
+        String where = node.where("device");
         node.finish();
         return new SensorConfig(
                 id,
@@ -80,12 +91,15 @@ final class IngestConfigReader {
                 realTime,
                 start,
                 chunkMs,
+                limit,
                 backpressure,
                 rate,
                 bits,
+                encoding,
                 channels,
                 frequency,
-                device);
+                device,
+                where);
     }
 
     private static Path resolve(Path baseDir, String text) {
@@ -94,6 +108,20 @@ final class IngestConfigReader {
         }
         Path p = Path.of(text);
         return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static Duration seconds(String text) {
+        try {
+            BigDecimal seconds = new BigDecimal(text.trim());
+            if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(1L << 40)) < 0) {
+                return Duration.ofNanos(seconds.movePointRight(9)
+                        .setScale(0, RoundingMode.HALF_UP)
+                        .longValueExact());
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a number of seconds greater than 0, found '" + text + "'");
     }
 
     private static Instant instant(String text) {

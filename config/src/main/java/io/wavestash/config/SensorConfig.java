@@ -1,6 +1,7 @@
 package io.wavestash.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -13,12 +14,15 @@ import java.time.Instant;
  * @param realTime pace chunks by the clock; false reads as fast as the ring takes them
  * @param start session start for a file source, or null for the moment capture starts
  * @param chunkMs chunk length in milliseconds
+ * @param limit length of audio to record before the source ends, or null for no limit
  * @param backpressure what to do when the ring is full
  * @param sampleRateHz rate of a tone or microphone
  * @param bits sample size of a tone or microphone
+ * @param encoding sample encoding of a tone or microphone
  * @param channels channels of a tone or microphone
  * @param frequencyHz frequency of a tone
  * @param device mixer name of a microphone, or null for the default
+ * @param where where the sensor's {@code device} field is in its config file, for errors about the device
  */
 public record SensorConfig(
         String id,
@@ -28,9 +32,12 @@ public record SensorConfig(
         boolean realTime,
         Instant start,
         int chunkMs,
+        Duration limit,
         Backpressure backpressure,
         int sampleRateHz,
         int bits,
+        SampleEncoding encoding,
         int channels,
         double frequencyHz,
-        String device) {}
+        String device,
+        String where) {}

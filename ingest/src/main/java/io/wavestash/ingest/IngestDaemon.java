@@ -5,13 +5,16 @@ import io.wavestash.config.Backpressure;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.WavestashConfig;
+import io.wavestash.ingest.audio.AudioDeviceException;
 import io.wavestash.ingest.journal.Journal;
 import io.wavestash.ingest.journal.JournalHandler;
 import io.wavestash.ingest.journal.Materializer;
 import io.wavestash.ingest.ring.ChunkEvent;
 import io.wavestash.ingest.ring.Ring;
 import io.wavestash.ingest.source.CaptureSource;
+import io.wavestash.ingest.source.MicSource;
 import io.wavestash.ingest.source.Pacer;
+import io.wavestash.ingest.source.Sources;
 import io.wavestash.ingest.source.ToneSource;
 import io.wavestash.ingest.source.WavFileSource;
 import io.wavestash.storage.ChunkStore;
@@ -50,6 +53,11 @@ public final class IngestDaemon implements AutoCloseable {
 
     private IngestDaemon(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
         IngestConfig ingest = config.ingest();
+        Map<String, Backpressure> policies = new HashMap<>();
+        for (SensorConfig s : ingest.sensors()) {
+            policies.put(s.id(), s.backpressure());
+            sources.add(source(s, clock, pacer));
+        }
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
         try {
             this.journal = new Journal(ingest.journal(config.store()));
@@ -60,11 +68,6 @@ public final class IngestDaemon implements AutoCloseable {
         }
         this.materializerThread = new Thread(materializer, "wavestash-materializer");
         materializerThread.start();
-        Map<String, Backpressure> policies = new HashMap<>();
-        for (SensorConfig s : ingest.sensors()) {
-            policies.put(s.id(), s.backpressure());
-            sources.add(source(s, clock, pacer));
-        }
         this.ring = new Ring(
                 ingest.ringSize(), policies, new CountingExceptionHandler(stats), new JournalHandler(journal, stats));
         this.sourcesDone = new CountDownLatch(sources.size());
@@ -84,19 +87,34 @@ public final class IngestDaemon implements AutoCloseable {
     private static CaptureSource source(SensorConfig s, Clock clock, Pacer pacer) {
         SensorId id = SensorId.of(s.id());
         return switch (s.source()) {
-            case WAV -> new WavFileSource(id, s.file(), s.chunkMs(), s.realTime(), s.loop(), s.start(), clock, pacer);
+            case WAV -> new WavFileSource(
+                    id, s.file(), s.chunkMs(), s.realTime(), s.loop(), s.start(), clock, pacer, s.limit());
             case TONE -> new ToneSource(
                     id,
-                    SampleFormat.pcm(s.sampleRateHz(), s.bits(), s.channels()),
+                    format(s),
                     s.frequencyHz(),
                     s.chunkMs(),
                     s.realTime(),
-                    Long.MAX_VALUE,
+                    s.limit() == null ? Long.MAX_VALUE : Sources.frames(s.limit(), s.sampleRateHz()),
                     clock,
                     pacer);
-            case MIC -> throw new IllegalArgumentException(
-                    "sensor " + s.id() + ": microphone sources are not available in this build");
+            case MIC -> {
+                try {
+                    yield new MicSource(id, s.device(), format(s), s.chunkMs(), clock, s.limit());
+                } catch (AudioDeviceException e) {
+                    throw new AudioDeviceException(s.where() + ": " + e.getMessage());
+                }
+            }
         };
+    }
+
+    private static SampleFormat format(SensorConfig s) {
+        return new SampleFormat(
+                s.sampleRateHz(),
+                s.bits(),
+                s.channels(),
+                SampleFormat.Encoding.valueOf(s.encoding().name()),
+                SampleFormat.Endian.LITTLE);
     }
 
     private void runSource(CaptureSource source) {

@@ -13,11 +13,14 @@ final class SourceLoop {
     private final Pacer pacer;
     private final Publisher publisher;
     private final long startNanos;
+    private final long limitBytes;
     private long block;
     private long dropFrom = -1;
     private long dropTo = -1;
 
-    SourceLoop(String sensor, long session, int frameBytes, int rate, Pacer pacer, Publisher publisher) {
+    /** A loop that emits at most {@code maxFrames} frames ({@link Long#MAX_VALUE}: no limit). */
+    SourceLoop(
+            String sensor, long session, int frameBytes, int rate, long maxFrames, Pacer pacer, Publisher publisher) {
         this.sensor = sensor;
         this.session = session;
         this.frameBytes = frameBytes;
@@ -25,11 +28,20 @@ final class SourceLoop {
         this.pacer = pacer;
         this.publisher = publisher;
         this.startNanos = pacer == null ? 0 : pacer.nanoTime();
+        this.limitBytes = maxFrames >= Long.MAX_VALUE / frameBytes ? Long.MAX_VALUE : maxFrames * frameBytes;
     }
 
-    /** Emits {@code length} bytes (whole frames) as the next chunk, waiting first until they are due. */
+    /** True once the frame limit is reached; the source should end. */
+    boolean done() {
+        return block >= limitBytes;
+    }
+
+    /**
+     * Emits {@code length} bytes (whole frames, cut at the frame limit) as the next chunk, waiting first until
+     * they are due.
+     */
     void emit(byte[] bytes, int length) throws InterruptedException {
-        int whole = length - length % frameBytes;
+        int whole = (int) Math.min(length - length % frameBytes, limitBytes - block);
         if (whole <= 0) {
             return;
         }

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
-/** A synthetic sine tone in any integer PCM format, for demos and benchmarks. */
+/** A synthetic sine tone at half of full scale in any PCM format, for demos and benchmarks. */
 public final class ToneSource implements CaptureSource {
     private final SensorId sensor;
     private final SampleFormat format;
@@ -30,9 +30,6 @@ public final class ToneSource implements CaptureSource {
             long maxFrames,
             Clock clock,
             Pacer pacer) {
-        if (format.encoding() == SampleFormat.Encoding.FLOAT) {
-            throw new IllegalArgumentException("tone sources make integer PCM");
-        }
         this.sensor = sensor;
         this.format = format;
         this.frequencyHz = frequencyHz;
@@ -60,8 +57,8 @@ public final class ToneSource implements CaptureSource {
                 chunkFrames,
                 "tone:" + frequencyHz + "Hz",
                 Map.of("frequencyHz", Double.toString(frequencyHz))));
-        SourceLoop loop =
-                new SourceLoop(sensor.value(), session, format.frameBytes(), rate, realTime ? pacer : null, publisher);
+        SourceLoop loop = new SourceLoop(
+                sensor.value(), session, format.frameBytes(), rate, maxFrames, realTime ? pacer : null, publisher);
         byte[] chunk = new byte[chunkFrames * format.frameBytes()];
         long frame = 0;
         while (!stopped && frame < maxFrames) {
@@ -76,13 +73,20 @@ public final class ToneSource implements CaptureSource {
     /** Writes {@code frames} frames of the tone starting at {@code first}, every channel alike. */
     void fill(byte[] chunk, long first, int frames) {
         int bytes = format.bytesPerSample();
-        long full = (1L << (format.bitsPerSample() - 1)) - 1;
-        boolean unsigned = format.encoding() == SampleFormat.Encoding.UNSIGNED;
+        long full = format.encoding() == SampleFormat.Encoding.FLOAT ? 0 : (1L << (format.bitsPerSample() - 1)) - 1;
         boolean big = format.byteOrder() == SampleFormat.Endian.BIG;
         int at = 0;
         for (int f = 0; f < frames; f++) {
             double phase = 2 * Math.PI * frequencyHz * (first + f) / format.sampleRateHz();
-            long value = Math.round(Math.sin(phase) * full * 0.5) + (unsigned ? full + 1 : 0);
+            double level = Math.sin(phase) * 0.5;
+            long value =
+                    switch (format.encoding()) {
+                        case FLOAT -> bytes == 4
+                                ? Float.floatToIntBits((float) level) & 0xFFFF_FFFFL
+                                : Double.doubleToLongBits(level);
+                        case SIGNED -> Math.round(level * full);
+                        case UNSIGNED -> Math.round(level * full) + full + 1;
+                    };
             for (int c = 0; c < format.channels(); c++) {
                 for (int b = 0; b < bytes; b++) {
                     int shift = 8 * (big ? bytes - 1 - b : b);

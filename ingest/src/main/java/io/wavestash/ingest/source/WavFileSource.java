@@ -10,12 +10,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * The talk's mock audio buffer: a WAV file read in fixed chunks, paced in real time (one chunk per chunk
- * duration) or as fast as the ring takes them, optionally looping, as one session.
+ * duration) or as fast as the ring takes them, optionally looping, as one session, for at most a given length
+ * of audio.
  */
 public final class WavFileSource implements CaptureSource {
     private final SensorId sensor;
@@ -26,6 +28,7 @@ public final class WavFileSource implements CaptureSource {
     private final Instant start;
     private final Clock clock;
     private final Pacer pacer;
+    private final Duration limit;
     private volatile boolean stopped;
 
     public WavFileSource(
@@ -36,7 +39,8 @@ public final class WavFileSource implements CaptureSource {
             boolean loop,
             Instant start,
             Clock clock,
-            Pacer pacer) {
+            Pacer pacer,
+            Duration limit) {
         this.sensor = sensor;
         this.file = file;
         this.chunkMs = chunkMs;
@@ -45,6 +49,7 @@ public final class WavFileSource implements CaptureSource {
         this.start = start;
         this.clock = clock;
         this.pacer = pacer;
+        this.limit = limit;
     }
 
     @Override
@@ -67,11 +72,18 @@ public final class WavFileSource implements CaptureSource {
                 chunkFrames,
                 "wav:" + file.getFileName(),
                 Map.of("file", file.toString(), "loop", Boolean.toString(loop))));
-        SourceLoop paced = new SourceLoop(sensor.value(), session, frame, rate, realTime ? pacer : null, publisher);
+        SourceLoop paced = new SourceLoop(
+                sensor.value(),
+                session,
+                frame,
+                rate,
+                limit == null ? Long.MAX_VALUE : Sources.frames(limit, rate),
+                realTime ? pacer : null,
+                publisher);
         byte[] chunk = new byte[chunkFrames * frame];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             do {
-                for (long at = 0; at < info.dataBytes() && !stopped; at += chunk.length) {
+                for (long at = 0; at < info.dataBytes() && !stopped && !paced.done(); at += chunk.length) {
                     int n = (int) Math.min(chunk.length, info.dataBytes() - at);
                     ByteBuffer dst = ByteBuffer.wrap(chunk, 0, n);
                     while (dst.hasRemaining() && in.read(dst, info.dataOffset() + at + dst.position()) >= 0) {
@@ -79,7 +91,7 @@ public final class WavFileSource implements CaptureSource {
                     }
                     paced.emit(chunk, n - dst.remaining());
                 }
-            } while (loop && !stopped);
+            } while (loop && !stopped && !paced.done());
         }
         paced.finish();
     }
