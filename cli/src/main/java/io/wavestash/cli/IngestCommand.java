@@ -90,8 +90,15 @@ final class IngestCommand implements Callable<Integer> {
     static void report(IngestStats stats, PrintWriter out) {
         stats.sensors()
                 .forEach((sensor, s) -> out.printf(
-                        "%s: %d chunks (%d bytes) stored, %d dropout(s)%n",
-                        sensor, s.chunksStored.sum(), s.bytesStored.sum(), s.dropouts.sum()));
+                        "%s: %d chunks (%d bytes) stored, %d dropout(s)%s%n",
+                        sensor,
+                        s.chunksStored.sum(),
+                        s.bytesStored.sum(),
+                        s.dropouts.sum(),
+                        s.chunksJournaled.sum() > s.chunksStored.sum()
+                                ? ", " + (s.chunksJournaled.sum() - s.chunksStored.sum())
+                                        + " chunk(s) wait in the journal for room in the store"
+                                : ""));
         if (stats.writeFailures.sum() > 0 || stats.sourceFailures.sum() > 0) {
             out.printf(
                     "%d write failure(s), %d source failure(s)%n",

@@ -61,7 +61,8 @@ public final class IngestDaemon implements AutoCloseable {
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
         try {
             this.journal = new Journal(ingest.journal(config.store()));
-            this.materializer = new Materializer(journal, store, stats);
+            this.materializer = new Materializer(
+                    journal, store, stats, new DiskGuard(config.store().path()));
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -69,7 +70,10 @@ public final class IngestDaemon implements AutoCloseable {
         this.materializerThread = new Thread(materializer, "wavestash-materializer");
         materializerThread.start();
         this.ring = new Ring(
-                ingest.ringSize(), policies, new CountingExceptionHandler(stats), new JournalHandler(journal, stats));
+                ingest.ringSize(),
+                policies,
+                new CountingExceptionHandler(stats),
+                new JournalHandler(journal, stats, new DiskGuard(journal.dir())));
         this.sourcesDone = new CountDownLatch(sources.size());
         for (CaptureSource source : sources) {
             Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
@@ -178,11 +182,15 @@ public final class IngestDaemon implements AutoCloseable {
         }
     }
 
-    /** True when every chunk a source produced was journaled and stored, and none was dropped. */
+    /**
+     * True when every chunk a source produced was journaled and none was dropped; journaled chunks are stored,
+     * or (when the store's disk is full) wait in the journal for the next start.
+     */
     public boolean lostNothing() {
         return stats.total(s -> s.dropouts) == 0
                 && stats.writeFailures.sum() == 0
-                && stats.total(s -> s.chunksJournaled) == stats.total(s -> s.chunksStored);
+                && (stats.total(s -> s.chunksJournaled) == stats.total(s -> s.chunksStored)
+                        || materializer.waitingForRoom());
     }
 
     /** A failing handler is counted and logged once per cause; capture goes on. */

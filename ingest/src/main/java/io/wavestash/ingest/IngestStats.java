@@ -14,6 +14,8 @@ public final class IngestStats {
         public final LongAdder bytesStored = new LongAdder();
         public final LongAdder dropouts = new LongAdder();
         public final LongAdder droppedBytes = new LongAdder();
+        /** Chunks the journal's full disk could not take (also counted in dropped bytes). */
+        public final LongAdder chunksRefused = new LongAdder();
     }
 
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
@@ -43,6 +45,13 @@ public final class IngestStats {
     public void dropout(String sensor, long bytes) {
         Sensor s = sensor(sensor);
         s.dropouts.increment();
+        s.droppedBytes.add(bytes);
+    }
+
+    /** A chunk the journal's disk had no room for: its bytes are dropped. */
+    public void refused(String sensor, long bytes) {
+        Sensor s = sensor(sensor);
+        s.chunksRefused.increment();
         s.droppedBytes.add(bytes);
     }
 

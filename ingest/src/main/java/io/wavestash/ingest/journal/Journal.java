@@ -24,6 +24,13 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class Journal implements AutoCloseable {
     private static final RollCycle CYCLE = RollCycles.FIVE_MINUTELY;
 
+    static {
+        // the daemon keeps its own floor of free space (DiskGuard); Chronicle's monitor would only log about it
+        if (System.getProperty("chronicle.disk.monitor.disable") == null) {
+            System.setProperty("chronicle.disk.monitor.disable", "true");
+        }
+    }
+
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -46,17 +53,37 @@ public final class Journal implements AutoCloseable {
         return new Journal(dir, true);
     }
 
+    /** Room a record takes besides its data, at most. */
+    public static final int RECORD_OVERHEAD = 128;
+
     /** Appends one ring event; returns its journal index. */
     public long append(ChunkEvent e) {
+        return append(e.kind(), e.sensor(), e.session(), e.block(), e.blockEnd(), e.data(), e.length());
+    }
+
+    /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
+    public long appendSession(String sensor, byte[] json, int length) {
+        return append(ChunkEvent.Kind.SESSION, sensor, 0, 0, 0, json, length);
+    }
+
+    /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
+    public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
+        return append(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0);
+    }
+
+    private long append(
+            ChunkEvent.Kind kind, String sensor, long session, long block, long blockEnd, byte[] data, int length) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            b.writeByte((byte) e.kind().ordinal());
-            b.writeUtf8(e.sensor());
-            b.writeLong(e.session());
-            b.writeLong(e.block());
-            b.writeLong(e.blockEnd());
-            b.writeInt(e.length());
-            b.write(e.data(), 0, e.length());
+            b.writeByte((byte) kind.ordinal());
+            b.writeUtf8(sensor);
+            b.writeLong(session);
+            b.writeLong(block);
+            b.writeLong(blockEnd);
+            b.writeInt(length);
+            if (length > 0) {
+                b.write(data, 0, length);
+            }
         }
         return appender.lastIndexAppended();
     }

@@ -1,26 +1,120 @@
 package io.wavestash.ingest.journal;
 
 import com.lmax.disruptor.EventHandler;
+import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.IngestStats;
 import io.wavestash.ingest.ring.ChunkEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
 
-/** The ring's handler: appends every event to the journal, which acknowledges it. */
+/**
+ * The ring's handler: appends every event to the journal, which acknowledges it. It keeps a floor of free
+ * space on the journal's disk: a chunk that would go below it is not journaled but recorded as a dropout, and
+ * sessions and dropouts (a few bytes) have a lower floor of their own, so that the daemon keeps running, and
+ * says what it lost, on a full disk. What could not be journaled is appended as soon as there is room again.
+ */
 public final class JournalHandler implements EventHandler<ChunkEvent> {
+    private static final Logger LOG = Logger.getLogger(JournalHandler.class.getName());
+
+    /** Free space a chunk may not eat into. */
+    public static final long CHUNK_FLOOR_BYTES = 16L << 20;
+    /** Free space kept for session and dropout records, which chunks may not use. */
+    public static final long RECORD_FLOOR_BYTES = 2L << 20;
+
     private final Journal journal;
     private final IngestStats stats;
+    private final DiskGuard guard;
+    private final List<Object> backlog = new ArrayList<>();
+    private boolean full;
 
-    public JournalHandler(Journal journal, IngestStats stats) {
+    public JournalHandler(Journal journal, IngestStats stats, DiskGuard guard) {
         this.journal = journal;
         this.stats = stats;
+        this.guard = guard;
     }
 
     @Override
     public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
-        journal.append(event);
-        if (event.kind() == ChunkEvent.Kind.CHUNK) {
-            stats.journaled(event.sensor(), event.length());
-        } else if (event.kind() == ChunkEvent.Kind.DROPOUT) {
-            stats.dropout(event.sensor(), event.blockEnd() - event.block());
+        switch (event.kind()) {
+            case SESSION -> {
+                if (!drainBacklog() || !guard.take(event.length() + Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    backlog.add(new SessionRecord(event.sensor(), event.data().clone(), event.length()));
+                    return;
+                }
+                journal.append(event);
+            }
+            case CHUNK -> {
+                // room for the chunk first: kept-back records are tiny and have a lower floor
+                if (!guard.take(event.length() + Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES) || !drainBacklog()) {
+                    refuse(event.sensor(), event.session(), event.block(), event.block() + event.length());
+                    return;
+                }
+                if (full) {
+                    full = false;
+                    LOG.warning("the journal's disk has room again: " + guard.dir());
+                }
+                journal.append(event);
+                stats.journaled(event.sensor(), event.length());
+            }
+            case DROPOUT -> {
+                stats.dropout(event.sensor(), event.blockEnd() - event.block());
+                if (!drainBacklog() || !guard.take(Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    backlog.add(new Dropout(event.sensor(), event.session(), event.block(), event.blockEnd()));
+                    return;
+                }
+                journal.append(event);
+            }
+        }
+    }
+
+    /** Records already kept back (by their count) that still wait for room; 0 once all are journaled. */
+    public int backlog() {
+        return backlog.size();
+    }
+
+    private void refuse(String sensor, long session, long from, long to) {
+        if (!full) {
+            full = true;
+            LOG.warning("the journal's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
+                    + "); chunks are recorded as dropouts until there is room");
+        }
+        stats.refused(sensor, to - from);
+        if (!backlog.isEmpty()
+                && backlog.get(backlog.size() - 1) instanceof Dropout last
+                && last.extends_(sensor, session, from)) {
+            backlog.set(backlog.size() - 1, new Dropout(sensor, session, last.from, to));
+            return;
+        }
+        stats.dropout(sensor, 0);
+        backlog.add(new Dropout(sensor, session, from, to));
+    }
+
+    /** Appends what was kept back, oldest first; true when nothing is left. */
+    private boolean drainBacklog() {
+        while (!backlog.isEmpty()) {
+            Object next = backlog.get(0);
+            if (next instanceof SessionRecord s) {
+                if (!guard.take(s.length + Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    return false;
+                }
+                journal.appendSession(s.sensor, s.json, s.length);
+            } else if (next instanceof Dropout d) {
+                if (!guard.take(Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    return false;
+                }
+                journal.appendDropout(d.sensor, d.session, d.from, d.to);
+            }
+            backlog.remove(0);
+        }
+        return true;
+    }
+
+    private record SessionRecord(String sensor, byte[] json, int length) {}
+
+    private record Dropout(String sensor, long session, long from, long to) {
+        boolean extends_(String sensor, long session, long from) {
+            return this.sensor.equals(sensor) && this.session == session && this.to == from;
         }
     }
 }

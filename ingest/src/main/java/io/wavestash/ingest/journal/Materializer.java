@@ -1,5 +1,6 @@
 package io.wavestash.ingest.journal;
 
+import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.IngestStats;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
@@ -38,10 +39,19 @@ public final class Materializer implements Runnable {
     private volatile long position;
     private String lastFailure;
 
-    public Materializer(Journal journal, ChunkStore store, IngestStats stats) throws IOException {
+    /** Free space the store's writes leave, above the journal's own floor, so the journal always has room. */
+    public static final long STORE_FLOOR_BYTES = JournalHandler.CHUNK_FLOOR_BYTES + (16L << 20);
+
+    private static final long RETRY_NANOS = 250_000_000L;
+
+    private final DiskGuard guard;
+    private volatile boolean waitingForRoom;
+
+    public Materializer(Journal journal, ChunkStore store, IngestStats stats, DiskGuard guard) throws IOException {
         this.journal = journal;
         this.store = store;
         this.stats = stats;
+        this.guard = guard;
         this.positionFile = journal.dir().resolve(POSITION_FILE);
         this.position = readPosition(positionFile);
     }
@@ -58,18 +68,34 @@ public final class Materializer implements Runnable {
             Journal.Record r = new Journal.Record();
             long applied = position;
             int inBatch = 0;
+            boolean held = false; // r could not be stored yet and is tried again
             while (true) {
                 boolean stopRequested =
                         stopping; // read before trying: a stop ends only a read that found nothing after it
-                boolean got = reader.next(r);
+                boolean got = held || reader.next(r);
                 if (got) {
-                    apply(r);
+                    held = !apply(r);
+                    waitingForRoom = held;
+                    if (held) {
+                        // the store's disk is full: keep what was stored, leave the rest in the journal
+                        if (inBatch > 0 && commit(applied)) {
+                            inBatch = 0;
+                        }
+                        if (stopRequested) {
+                            return;
+                        }
+                        LockSupport.parkNanos(RETRY_NANOS);
+                        continue;
+                    }
                     applied = r.index;
                     inBatch++;
                 }
                 if (inBatch > 0 && (!got || inBatch >= BATCH)) {
-                    commit(applied);
-                    inBatch = 0;
+                    if (commit(applied)) {
+                        inBatch = 0;
+                    } else if (!stopRequested) {
+                        LockSupport.parkNanos(RETRY_NANOS);
+                    }
                 }
                 if (!got) {
                     if (stopRequested) {
@@ -86,8 +112,22 @@ public final class Materializer implements Runnable {
         stopping = true;
     }
 
-    private void apply(Journal.Record r) {
+    /** True while a record waits for room on the store's disk. */
+    public boolean waitingForRoom() {
+        return waitingForRoom;
+    }
+
+    /**
+     * Stores one record; false when it must be tried again later (no room on the store's disk, or a write
+     * failed for want of it). A record the store rejects outright is counted and skipped.
+     */
+    private boolean apply(Journal.Record r) {
         SensorId sensor = SensorId.of(r.sensor);
+        if (!guard.take(r.length + 4096L, STORE_FLOOR_BYTES)) {
+            logOnce("the store's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
+                    + "); chunks wait in the journal until there is room");
+            return false;
+        }
         try {
             switch (r.kind) {
                 case SESSION -> {
@@ -104,22 +144,44 @@ public final class Materializer implements Runnable {
                 }
                 case DROPOUT -> store.recordDropout(sensor, r.session, r.block, r.blockEnd);
             }
-        } catch (StoreException | IllegalArgumentException e) {
-            stats.writeFailures.increment();
-            logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
-                    + e.getMessage());
+        } catch (StoreException e) {
+            if (e.getCause() instanceof IOException) {
+                logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "),"
+                        + " will try again: " + e.getMessage());
+                return false;
+            }
+            skip(r, e);
+        } catch (IllegalArgumentException e) {
+            skip(r, e);
+        } catch (UncheckedIOException e) {
+            logOnce("cannot store journal record " + r.index + ", will try again: " + e.getMessage());
+            return false;
         }
+        return true;
     }
 
-    private void commit(long applied) {
-        store.flush();
-        writePosition(applied);
+    private void skip(Journal.Record r, RuntimeException e) {
+        stats.writeFailures.increment();
+        logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
+                + e.getMessage());
+    }
+
+    /** Makes what was applied durable and records how far that is; false (logged) when the disk refused. */
+    private boolean commit(long applied) {
+        try {
+            store.flush();
+            writePosition(applied);
+        } catch (StoreException | UncheckedIOException e) {
+            logOnce("cannot make stored chunks durable, will try again: " + e.getMessage());
+            return false;
+        }
         position = applied;
         try {
             journal.deleteCyclesBefore(applied);
         } catch (IOException e) {
             logOnce("cannot delete materialized journal cycles: " + e.getMessage());
         }
+        return true;
     }
 
     private void writePosition(long index) {

@@ -136,7 +136,17 @@ public final class LocalPersister implements RandomAccessPersister {
     @Override
     public synchronized long append(String key, ByteBuffer bytes) throws IOException {
         long at = channel(key).size();
-        writeAt(key, at, bytes);
+        try {
+            writeAt(key, at, bytes);
+        } catch (IOException e) {
+            // a full disk: leave no torn tail, so that the same bytes can be appended again later
+            try {
+                channel(key).truncate(at);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return at;
     }
 
