@@ -1,5 +1,6 @@
 package io.wavestash.ingest;
 
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import io.wavestash.config.Backpressure;
 import io.wavestash.config.IngestConfig;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,7 +53,9 @@ public final class IngestDaemon implements AutoCloseable {
     private final CountDownLatch sourcesDone;
     private boolean closed;
 
-    private IngestDaemon(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
+    private IngestDaemon(
+            WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
+            throws IOException {
         IngestConfig ingest = config.ingest();
         Map<String, Backpressure> policies = new HashMap<>();
         for (SensorConfig s : ingest.sensors()) {
@@ -73,7 +77,7 @@ public final class IngestDaemon implements AutoCloseable {
                 ingest.ringSize(),
                 policies,
                 new CountingExceptionHandler(stats),
-                new JournalHandler(journal, stats, new DiskGuard(journal.dir())));
+                journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir()))));
         this.sourcesDone = new CountDownLatch(sources.size());
         for (CaptureSource source : sources) {
             Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
@@ -83,7 +87,17 @@ public final class IngestDaemon implements AutoCloseable {
 
     /** Starts recording every configured sensor. */
     public static IngestDaemon start(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
-        IngestDaemon daemon = new IngestDaemon(config, clock, pacer);
+        return start(config, clock, pacer, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(WavestashConfig, Clock, Pacer)}, with the ring's journal stage wrapped, for example in a
+     * stage that is slow at times, as a busy disk is.
+     */
+    public static IngestDaemon start(
+            WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
+            throws IOException {
+        IngestDaemon daemon = new IngestDaemon(config, clock, pacer, journalStage);
         daemon.sourceThreads.forEach(Thread::start);
         return daemon;
     }

@@ -64,6 +64,7 @@ public final class Ring implements Publisher, AutoCloseable {
     public boolean chunk(String sensor, long session, long block, byte[] bytes, int offset, int length) {
         long seq = claim(sensor);
         if (seq < 0) {
+            refused.increment();
             return false;
         }
         ring.get(seq).set(ChunkEvent.Kind.CHUNK, sensor, session, block, block + length, bytes, offset, length);
@@ -89,7 +90,6 @@ public final class Ring implements Publisher, AutoCloseable {
         try {
             return ring.tryNext();
         } catch (InsufficientCapacityException full) {
-            refused.increment();
             return -1;
         }
     }
