@@ -73,6 +73,9 @@ final class IngestCommand implements Callable<Integer> {
         out.printf(
                 "recording %d sensor(s) into %s (Ctrl-C to stop)%n",
                 cfg.ingest().sensors().size(), cfg.store().path());
+        if (daemon.metricsPort() > 0) {
+            out.printf("metrics on http://%s:%d/metrics%n", cfg.ingest().metricsBind(), daemon.metricsPort());
+        }
         out.flush();
         daemon.awaitSources(Long.MAX_VALUE, TimeUnit.DAYS);
         daemon.close();

@@ -47,7 +47,9 @@ public final class IngestDaemon implements AutoCloseable {
     private final Materializer materializer;
     private final Thread materializerThread;
     private final Ring ring;
-    private final IngestStats stats = new IngestStats();
+    private final IngestMetrics metrics = new IngestMetrics();
+    private final IngestStats stats = new IngestStats(metrics.registry());
+    private int metricsPort = -1;
     private final List<CaptureSource> sources = new ArrayList<>();
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final CountDownLatch sourcesDone;
@@ -78,6 +80,21 @@ public final class IngestDaemon implements AutoCloseable {
                 policies,
                 new CountingExceptionHandler(stats),
                 journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir()))));
+        for (SensorConfig s : ingest.sensors()) {
+            metrics.bindSensor(s.id(), stats.sensor(s.id()));
+        }
+        metrics.bindDaemon(this, config.store().path(), journal.dir());
+        if (ingest.metricsPort() > 0) {
+            try {
+                metricsPort = metrics.serve(ingest.metricsBind(), ingest.metricsPort());
+            } catch (IOException e) {
+                close();
+                throw new IOException(
+                        "metrics: cannot listen on " + ingest.metricsBind() + ":" + ingest.metricsPort() + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
         this.sourcesDone = new CountDownLatch(sources.size());
         for (CaptureSource source : sources) {
             Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
@@ -148,6 +165,11 @@ public final class IngestDaemon implements AutoCloseable {
         }
     }
 
+    /** Port of the {@code /metrics} endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
     public IngestStats stats() {
         return stats;
     }
@@ -191,6 +213,7 @@ public final class IngestDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            metrics.close();
             journal.close();
             store.close();
         }

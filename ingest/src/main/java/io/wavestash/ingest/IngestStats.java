@@ -1,5 +1,9 @@
 package io.wavestash.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +25,29 @@ public final class IngestStats {
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
     public final LongAdder writeFailures = new LongAdder();
     public final LongAdder sourceFailures = new LongAdder();
+    /** From a source handing a chunk over to its append to the journal (its acknowledgement). */
+    public final Timer captureToDurable;
+    /** One chunk written into the store by the materializer. */
+    public final Timer storeWrite;
+
+    public IngestStats() {
+        this(new SimpleMeterRegistry());
+    }
+
+    public IngestStats(MeterRegistry registry) {
+        this.captureToDurable = Timer.builder("wavestash.capture.to.durable")
+                .description("time from a source handing a chunk over to its journal append (acknowledgement)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        this.storeWrite = Timer.builder("wavestash.store.write")
+                .description("time to write one chunk into the store")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
 
     public Sensor sensor(String id) {
         return sensors.computeIfAbsent(id, k -> new Sensor());

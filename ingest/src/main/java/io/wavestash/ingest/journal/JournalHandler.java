@@ -6,6 +6,7 @@ import io.wavestash.ingest.IngestStats;
 import io.wavestash.ingest.ring.ChunkEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +57,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                 }
                 journal.append(event);
                 stats.journaled(event.sensor(), event.length());
+                stats.captureToDurable.record(System.nanoTime() - event.publishedNanos(), TimeUnit.NANOSECONDS);
             }
             case DROPOUT -> {
                 stats.dropout(event.sensor(), event.blockEnd() - event.block());

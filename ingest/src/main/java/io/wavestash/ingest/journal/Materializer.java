@@ -139,7 +139,9 @@ public final class Materializer implements Runnable {
                     }
                 }
                 case CHUNK -> {
+                    long began = System.nanoTime();
                     store.write(sensor, r.session, r.block, ByteBuffer.wrap(r.data, 0, r.length));
+                    stats.storeWrite.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
                     stats.stored(r.sensor, r.length);
                 }
                 case DROPOUT -> store.recordDropout(sensor, r.session, r.block, r.blockEnd);

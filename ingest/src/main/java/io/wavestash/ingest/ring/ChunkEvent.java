@@ -21,6 +21,8 @@ public final class ChunkEvent {
 
     byte[] data = new byte[0];
     int length;
+    /** {@link System#nanoTime} when the source handed the event over. */
+    long publishedNanos;
 
     public Kind kind() {
         return kind;
@@ -50,6 +52,10 @@ public final class ChunkEvent {
         return length;
     }
 
+    public long publishedNanos() {
+        return publishedNanos;
+    }
+
     void set(Kind kind, String sensor, long session, long block, long blockEnd, byte[] src, int offset, int length) {
         this.kind = kind;
         this.sensor = sensor;
@@ -63,5 +69,6 @@ public final class ChunkEvent {
             System.arraycopy(src, offset, data, 0, length);
         }
         this.length = length;
+        this.publishedNanos = System.nanoTime();
     }
 }
