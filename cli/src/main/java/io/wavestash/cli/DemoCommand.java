@@ -93,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
                         null,
                         "demo sensor " + r.sensor()));
             }
-            IngestConfig ingest = new IngestConfig(sensors, null, IngestConfig.DEFAULT_RING_SIZE, 0, "127.0.0.1");
+            IngestConfig ingest = new IngestConfig(
+                    sensors, null, IngestConfig.DEFAULT_RING_SIZE, 0, "127.0.0.1", IngestConfig.DEFAULT_SILENCE_DBFS);
             status = IngestCommand.run(new WavestashConfig(store, ingest), console, Clock.systemUTC(), Pacer.system());
         } finally {
             try (var files = Files.list(staging)) {

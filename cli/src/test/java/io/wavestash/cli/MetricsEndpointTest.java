@@ -75,6 +75,10 @@ class MetricsEndpointTest {
             assertThat(value(scrape, "wavestash_dropouts_total\\{sensor=\"voice\"}"))
                     .isZero();
             assertThat(value(scrape, "wavestash_ring_size")).isEqualTo(1024);
+            // the tone is a sine at half of full scale: 20 log10(0.5 / sqrt 2) = -9.03 dBFS
+            assertThat(value(scrape, "wavestash_level_dbfs\\{sensor=\"tone\"}")).isBetween(-9.2, -8.9);
+            assertThat(value(scrape, "wavestash_chunks_silent_total\\{sensor=\"tone\"}"))
+                    .isZero();
             assertThat(value(scrape, "wavestash_ring_remaining")).isBetween(0.0, 1024.0);
             assertThat(value(scrape, "wavestash_disk_free_bytes\\{path=\"store\"}"))
                     .isGreaterThan(0);

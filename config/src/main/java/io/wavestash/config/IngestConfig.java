@@ -11,13 +11,20 @@ import java.util.List;
  * @param ringSize slots in the ring (a power of two)
  * @param metricsPort port of the HTTP metrics endpoint, 0 for none
  * @param metricsBind address the metrics endpoint listens on
+ * @param silenceDbfs chunks quieter than this RMS level (dBFS) count as silent
  */
 public record IngestConfig(
-        List<SensorConfig> sensors, Path journalPath, int ringSize, int metricsPort, String metricsBind) {
+        List<SensorConfig> sensors,
+        Path journalPath,
+        int ringSize,
+        int metricsPort,
+        String metricsBind,
+        double silenceDbfs) {
     public static final int DEFAULT_RING_SIZE = 1024;
+    public static final double DEFAULT_SILENCE_DBFS = -60;
 
     public static IngestConfig none() {
-        return new IngestConfig(List.of(), null, DEFAULT_RING_SIZE, 0, "127.0.0.1");
+        return new IngestConfig(List.of(), null, DEFAULT_RING_SIZE, 0, "127.0.0.1", DEFAULT_SILENCE_DBFS);
     }
 
     /** The journal directory, defaulting to one inside the store. */

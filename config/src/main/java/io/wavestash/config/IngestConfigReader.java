@@ -42,7 +42,10 @@ final class IngestConfigReader {
         int port = metrics.integer("port", 0, 0, 65_535);
         String bind = metrics.string("bind", "127.0.0.1");
         metrics.finish();
-        return new IngestConfig(List.copyOf(sensors), journalPath, ringSize, port, bind);
+        ConfigNode dsp = root.child("dsp");
+        double silence = dsp.parsed("silenceDbfs", IngestConfig.DEFAULT_SILENCE_DBFS, IngestConfigReader::dbfs);
+        dsp.finish();
+        return new IngestConfig(List.copyOf(sensors), journalPath, ringSize, port, bind, silence);
     }
 
     private static SensorConfig sensor(ConfigNode node, Path baseDir) {
@@ -108,6 +111,18 @@ final class IngestConfigReader {
         }
         Path p = Path.of(text);
         return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static double dbfs(String text) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (v <= 0 && v >= -200) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a level in dBFS from -200 to 0, found '" + text + "'");
     }
 
     private static Duration seconds(String text) {

@@ -7,6 +7,7 @@ import io.wavestash.config.IngestConfig;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.WavestashConfig;
 import io.wavestash.ingest.audio.AudioDeviceException;
+import io.wavestash.ingest.dsp.LevelHandler;
 import io.wavestash.ingest.journal.Journal;
 import io.wavestash.ingest.journal.JournalHandler;
 import io.wavestash.ingest.journal.Materializer;
@@ -79,7 +80,8 @@ public final class IngestDaemon implements AutoCloseable {
                 ingest.ringSize(),
                 policies,
                 new CountingExceptionHandler(stats),
-                journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir()))));
+                journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir()))),
+                new LevelHandler(metrics.registry(), ingest.silenceDbfs()));
         for (SensorConfig s : ingest.sensors()) {
             metrics.bindSensor(s.id(), stats.sensor(s.id()));
         }

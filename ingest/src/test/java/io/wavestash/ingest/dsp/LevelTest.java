@@ -1,0 +1,79 @@
+package io.wavestash.ingest.dsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.wavestash.storage.testing.Sox;
+import io.wavestash.storage.wav.WavInfo;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Levels of sox-made sines in every stored encoding: a sine at amplitude a is 20 log10(a / sqrt 2) dBFS; digital
+ * silence (made without dither) is the floor.
+ */
+class LevelTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}-bit {1}, {2} ch, amplitude {3}")
+    @CsvSource({
+        "16, signed-integer,   1, 1.0",
+        "16, signed-integer,   2, 0.5",
+        "24, signed-integer,   1, 0.1",
+        "32, signed-integer,   1, 0.01",
+        "32, floating-point,   1, 0.5",
+        "8,  unsigned-integer, 1, 0.5"
+    })
+    void aSineMeasuresItsRmsInDbfs(int bits, String encoding, int channels, double amplitude) throws Exception {
+        Path wav = dir.resolve("sine.wav");
+        Sox.run(
+                "-R",
+                "-n",
+                "-r",
+                "48000",
+                "-b",
+                "" + bits,
+                "-e",
+                encoding,
+                "-c",
+                "" + channels,
+                wav.toString(),
+                "synth",
+                "1",
+                "sine",
+                "1000",
+                "vol",
+                "" + amplitude);
+        WavInfo info = Sox.infoOf(wav);
+        byte[] pcm = Sox.dataOf(wav);
+        double expected = 20 * Math.log10(amplitude / Math.sqrt(2));
+        double tolerance = bits == 8 ? 0.1 : 0.05; // 8-bit quantization noise
+        assertThat(new Level(info.format()).dbfs(pcm, 0, pcm.length)).isCloseTo(expected, within(tolerance));
+    }
+
+    @ParameterizedTest(name = "{0}-bit {1}: digital silence")
+    @CsvSource({"16, signed-integer", "8, unsigned-integer", "32, floating-point"})
+    void digitalSilenceIsTheFloor(int bits, String encoding) throws Exception {
+        Path wav = dir.resolve("silence.wav");
+        Sox.run(
+                "-D",
+                "-n",
+                "-r",
+                "8000",
+                "-b",
+                "" + bits,
+                "-e",
+                encoding,
+                "-c",
+                "1",
+                wav.toString(),
+                "trim",
+                "0",
+                "0.5");
+        byte[] pcm = Sox.dataOf(wav);
+        assertThat(new Level(Sox.infoOf(wav).format()).dbfs(pcm, 0, pcm.length)).isEqualTo(Level.SILENT_DBFS);
+    }
+}
