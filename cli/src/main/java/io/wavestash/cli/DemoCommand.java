@@ -2,6 +2,7 @@ package io.wavestash.cli;
 
 import io.wavestash.config.Backpressure;
 import io.wavestash.config.IngestConfig;
+import io.wavestash.config.RetentionConfig;
 import io.wavestash.config.SampleEncoding;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.SourceKind;
@@ -94,7 +95,13 @@ final class DemoCommand implements Callable<Integer> {
                         "demo sensor " + r.sensor()));
             }
             IngestConfig ingest = new IngestConfig(
-                    sensors, null, IngestConfig.DEFAULT_RING_SIZE, 0, "127.0.0.1", IngestConfig.DEFAULT_SILENCE_DBFS);
+                    sensors,
+                    null,
+                    IngestConfig.DEFAULT_RING_SIZE,
+                    0,
+                    "127.0.0.1",
+                    IngestConfig.DEFAULT_SILENCE_DBFS,
+                    RetentionConfig.none());
             status = IngestCommand.run(new WavestashConfig(store, ingest), console, Clock.systemUTC(), Pacer.system());
         } finally {
             try (var files = Files.list(staging)) {

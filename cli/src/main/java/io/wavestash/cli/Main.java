@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             LsCommand.class,
             QueryCommand.class,
             ReindexCommand.class,
+            ProtectCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

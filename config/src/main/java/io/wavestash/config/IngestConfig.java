@@ -12,6 +12,7 @@ import java.util.List;
  * @param metricsPort port of the HTTP metrics endpoint, 0 for none
  * @param metricsBind address the metrics endpoint listens on
  * @param silenceDbfs chunks quieter than this RMS level (dBFS) count as silent
+ * @param retention what the daemon deletes to keep room
  */
 public record IngestConfig(
         List<SensorConfig> sensors,
@@ -19,12 +20,14 @@ public record IngestConfig(
         int ringSize,
         int metricsPort,
         String metricsBind,
-        double silenceDbfs) {
+        double silenceDbfs,
+        RetentionConfig retention) {
     public static final int DEFAULT_RING_SIZE = 1024;
     public static final double DEFAULT_SILENCE_DBFS = -60;
 
     public static IngestConfig none() {
-        return new IngestConfig(List.of(), null, DEFAULT_RING_SIZE, 0, "127.0.0.1", DEFAULT_SILENCE_DBFS);
+        return new IngestConfig(
+                List.of(), null, DEFAULT_RING_SIZE, 0, "127.0.0.1", DEFAULT_SILENCE_DBFS, RetentionConfig.none());
     }
 
     /** The journal directory, defaulting to one inside the store. */

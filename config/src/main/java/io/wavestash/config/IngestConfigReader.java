@@ -45,7 +45,19 @@ final class IngestConfigReader {
         ConfigNode dsp = root.child("dsp");
         double silence = dsp.parsed("silenceDbfs", IngestConfig.DEFAULT_SILENCE_DBFS, IngestConfigReader::dbfs);
         dsp.finish();
-        return new IngestConfig(List.copyOf(sensors), journalPath, ringSize, port, bind, silence);
+        ConfigNode retention = root.child("retention");
+        Duration maxAge = retention.parsed("maxAgeHours", null, text -> hours(text));
+        long minFreeMiB = retention.integer("minFreeMiB", 0, 0, Integer.MAX_VALUE);
+        int checkSeconds = retention.integer("checkSeconds", 60, 1, 86_400);
+        retention.finish();
+        return new IngestConfig(
+                List.copyOf(sensors),
+                journalPath,
+                ringSize,
+                port,
+                bind,
+                silence,
+                new RetentionConfig(maxAge, minFreeMiB << 20, checkSeconds));
     }
 
     private static SensorConfig sensor(ConfigNode node, Path baseDir) {
@@ -111,6 +123,20 @@ final class IngestConfigReader {
         }
         Path p = Path.of(text);
         return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static Duration hours(String text) {
+        try {
+            BigDecimal hours = new BigDecimal(text.trim());
+            if (hours.compareTo(BigDecimal.ZERO) > 0 && hours.compareTo(BigDecimal.valueOf(1_000_000)) < 0) {
+                return Duration.ofSeconds(hours.multiply(BigDecimal.valueOf(3600))
+                        .setScale(0, RoundingMode.HALF_UP)
+                        .longValueExact());
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("expected a number of hours greater than 0, found '" + text + "'");
     }
 
     private static double dbfs(String text) {

@@ -77,9 +77,29 @@ class WavestashConfigTest {
                 .hasMessageStartingWith("test.yaml:")
                 .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
-                .hasMessage("test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics");
+                .hasMessage(
+                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, retention");
         assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
                 .hasMessageContaining("store.codec: the segments layout stores raw PCM");
+    }
+
+    @Test
+    void sensorAndDaemonFieldsAreCheckedWithTheirLines() {
+        assertThatThrownBy(() -> parse("sensors:\n  - {id: m, source: mic, bits: 24, encoding: float}\n"))
+                .hasMessage("test.yaml:2: sensors[0].bits: float samples have 32 or 64 bits, found 24");
+        assertThatThrownBy(() -> parse("sensors:\n  - {id: m, source: tone, seconds: -1}\n"))
+                .hasMessage("test.yaml:2: sensors[0].seconds: expected a number of seconds greater than 0, found '-1'");
+        assertThatThrownBy(() -> parse("dsp:\n  silenceDbfs: 3\n"))
+                .hasMessage("test.yaml:2: dsp.silenceDbfs: expected a level in dBFS from -200 to 0, found '3'");
+        assertThatThrownBy(() -> parse("retention:\n  maxAgeHours: soon\n"))
+                .hasMessage(
+                        "test.yaml:2: retention.maxAgeHours: expected a number of hours greater than 0, found 'soon'");
+        WavestashConfig ok = parse("sensors:\n  - {id: m, source: mic, seconds: 2.5, bits: 32, encoding: float}\n"
+                + "retention: {maxAgeHours: 48, minFreeMiB: 512, checkSeconds: 5}\n");
+        assertThat(ok.ingest().sensors().get(0).limit()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(ok.ingest().sensors().get(0).encoding()).isEqualTo(SampleEncoding.FLOAT);
+        assertThat(ok.ingest().retention())
+                .isEqualTo(new RetentionConfig(java.time.Duration.ofHours(48), 512L << 20, 5));
     }
 
     @Test

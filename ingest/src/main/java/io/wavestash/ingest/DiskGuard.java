@@ -46,6 +46,15 @@ public final class DiskGuard {
         return true;
     }
 
+    /** Usable space of the file system under {@code dir} now, or {@code fallback} when it cannot be read. */
+    public static long usable(Path dir, long fallback) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
     /** Free space as last read, for metrics; any thread. */
     public long usableBytes() {
         return lastUsable;

@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -51,6 +53,11 @@ public final class IngestDaemon implements AutoCloseable {
     private final IngestMetrics metrics = new IngestMetrics();
     private final IngestStats stats = new IngestStats(metrics.registry());
     private int metricsPort = -1;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wavestash-retention");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<CaptureSource> sources = new ArrayList<>();
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final CountDownLatch sourcesDone;
@@ -96,6 +103,26 @@ public final class IngestDaemon implements AutoCloseable {
                                 + e.getMessage(),
                         e);
             }
+        }
+        if (ingest.retention().active()) {
+            Retention retention = new Retention(
+                    store,
+                    ingest.retention(),
+                    clock,
+                    () -> materializer.drained()
+                            && stats.total(x -> x.chunksJournaled) == stats.total(x -> x.chunksStored),
+                    () -> DiskGuard.usable(config.store().path(), Long.MAX_VALUE)); // unknown: delete nothing for space
+            housekeeping.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            retention.run();
+                        } catch (RuntimeException e) {
+                            LOG.warning("retention: " + e.getMessage());
+                        }
+                    },
+                    ingest.retention().checkSeconds(),
+                    ingest.retention().checkSeconds(),
+                    TimeUnit.SECONDS);
         }
         this.sourcesDone = new CountDownLatch(sources.size());
         for (CaptureSource source : sources) {
@@ -200,6 +227,12 @@ public final class IngestDaemon implements AutoCloseable {
             return;
         }
         closed = true;
+        housekeeping.shutdown();
+        try {
+            housekeeping.awaitTermination(1, TimeUnit.MINUTES); // a retention pass in progress finishes first
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sources.forEach(CaptureSource::stop);
         for (Thread t : sourceThreads) {
             try {

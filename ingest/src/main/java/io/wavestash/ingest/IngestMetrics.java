@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
@@ -105,13 +104,13 @@ public final class IngestMetrics implements AutoCloseable {
                 "usable space of the store's file system",
                 Tags.of("path", "store"),
                 storeDir,
-                IngestMetrics::usable);
+                d -> DiskGuard.usable(d, -1));
         gauge(
                 "wavestash.disk.free.bytes",
                 "usable space of the journal's file system",
                 Tags.of("path", "journal"),
                 journalDir,
-                IngestMetrics::usable);
+                d -> DiskGuard.usable(d, -1));
     }
 
     /** Serves {@code /metrics} on {@code bind:port}; returns the port (useful when 0 asked for any free one). */
@@ -150,14 +149,6 @@ public final class IngestMetrics implements AutoCloseable {
         }
         gc.close();
         registry.close();
-    }
-
-    private static double usable(Path dir) {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            return Double.NaN;
-        }
     }
 
     private <T> void counter(String name, String help, Tags tags, T obj, ToLongFunction<T> f) {
