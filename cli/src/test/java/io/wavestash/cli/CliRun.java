@@ -32,13 +32,7 @@ record CliRun(int exit, String out, String err) {
     /** As {@link #process(Path, List, String...)}, with more environment variables (such as HOME). */
     static CliRun process(Path dir, Map<String, String> env, List<String> jvmArgs, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
+        List<String> command = command(jvmArgs, args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
@@ -66,23 +60,27 @@ record CliRun(int exit, String out, String err) {
     static Process startDaemon(
             Path dir, Map<String, String> env, Path config, ProcessBuilder.Redirect stdout, String... jvmArgs)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmArgs));
-        command.addAll(jvmFlags());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "ingest",
-                "--config",
-                config.toString()));
+        List<String> jvm = new ArrayList<>(List.of(jvmArgs));
+        jvm.addAll(jvmFlags());
+        List<String> command = command(jvm, "ingest", "--config", config.toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectOutput(stdout)
                 .redirectError(dir.resolve("err.txt").toFile());
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    /** {@code java JVM_ARGS -cp <this test's class path> io.wavestash.cli.Main ARGS}. */
+    private static List<String> command(List<String> jvmArgs, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The module and Chronicle flags this test JVM was started with, for child JVMs that run the journal. */

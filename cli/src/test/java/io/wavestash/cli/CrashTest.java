@@ -10,6 +10,7 @@ import io.wavestash.storage.SensorId;
 import io.wavestash.storage.Stores;
 import io.wavestash.storage.index.ChunkRuns;
 import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.testing.Bytes;
 import io.wavestash.storage.testing.Sox;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -152,12 +153,7 @@ class CrashTest {
                     for (ChunkRuns.Chunk chunk : checked) {
                         ByteBuffer dst = ByteBuffer.allocate(chunk.length());
                         store.read(sensor, session.meta().startEpochMicros(), chunk.block(), dst);
-                        int at = (int) (chunk.block() % pcm.length);
-                        byte[] expected = new byte[chunk.length()];
-                        for (int i = 0; i < expected.length; i++) {
-                            expected[i] = pcm[(at + i) % pcm.length];
-                        }
-                        if (!Arrays.equals(dst.array(), expected)) {
+                        if (!Arrays.equals(dst.array(), Bytes.looped(pcm, chunk.block(), chunk.length()))) {
                             throw new AssertionError(
                                     "chunk at byte " + chunk.block() + " of " + sensor + " is not what was recorded");
                         }

@@ -11,6 +11,7 @@ import io.wavestash.storage.index.SessionEntry;
 import io.wavestash.storage.query.Gap;
 import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WaveformQuery;
+import io.wavestash.storage.testing.Bytes;
 import io.wavestash.storage.testing.Sox;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,14 +105,9 @@ class DiskFullTest {
                     .filter(g -> g.reason() == Gap.Reason.DROPPED)
                     .mapToLong(Gap::frames)
                     .sum();
-            long recordedEnd = session.runs().chunks().stream()
-                    .mapToLong(c -> c.block() + c.length())
-                    .max()
-                    .orElseThrow();
             long droppedEnd =
                     session.dropouts().all().stream().mapToLong(r -> r[1]).max().orElse(0);
-            long end =
-                    Math.max(recordedEnd, droppedEnd) / session.meta().format().frameBytes();
+            long end = session.endFrame();
             // every frame of the session is either stored or marked dropped: nothing vanished unexplained
             assertThat(window.recordedFrames() + dropped).isEqualTo(end);
             assertThat(window.recordedFrames()).isEqualTo(frames);
@@ -149,11 +145,7 @@ class DiskFullTest {
                 for (ChunkRuns.Chunk chunk : session.runs().chunks()) {
                     ByteBuffer dst = ByteBuffer.allocate(chunk.length());
                     store.read(SensorId.of("live"), session.meta().startEpochMicros(), chunk.block(), dst);
-                    byte[] expected = new byte[chunk.length()];
-                    for (int i = 0; i < expected.length; i++) {
-                        expected[i] = pcm[(int) ((chunk.block() + i) % pcm.length)];
-                    }
-                    if (!Arrays.equals(dst.array(), expected)) {
+                    if (!Arrays.equals(dst.array(), Bytes.looped(pcm, chunk.block(), chunk.length()))) {
                         throw new AssertionError("chunk at byte " + chunk.block() + " is not what was recorded");
                     }
                     bytes += chunk.length();

@@ -126,17 +126,13 @@ final class IngestConfigReader {
     }
 
     private static Duration hours(String text) {
-        try {
-            BigDecimal hours = new BigDecimal(text.trim());
-            if (hours.compareTo(BigDecimal.ZERO) > 0 && hours.compareTo(BigDecimal.valueOf(1_000_000)) < 0) {
-                return Duration.ofSeconds(hours.multiply(BigDecimal.valueOf(3600))
-                        .setScale(0, RoundingMode.HALF_UP)
-                        .longValueExact());
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // reported below
+        BigDecimal hours = positive(text, BigDecimal.valueOf(1_000_000));
+        if (hours == null) {
+            throw new IllegalArgumentException("expected a number of hours greater than 0, found '" + text + "'");
         }
-        throw new IllegalArgumentException("expected a number of hours greater than 0, found '" + text + "'");
+        return Duration.ofSeconds(hours.multiply(BigDecimal.valueOf(3600))
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact());
     }
 
     private static double dbfs(String text) {
@@ -152,17 +148,24 @@ final class IngestConfigReader {
     }
 
     private static Duration seconds(String text) {
-        try {
-            BigDecimal seconds = new BigDecimal(text.trim());
-            if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(1L << 40)) < 0) {
-                return Duration.ofNanos(seconds.movePointRight(9)
-                        .setScale(0, RoundingMode.HALF_UP)
-                        .longValueExact());
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // reported below
+        // below what a Duration holds in nanoseconds (about 292 years)
+        BigDecimal seconds =
+                positive(text, BigDecimal.valueOf(Long.MAX_VALUE - 1).movePointLeft(9));
+        if (seconds == null) {
+            throw new IllegalArgumentException("expected a number of seconds greater than 0, found '" + text + "'");
         }
-        throw new IllegalArgumentException("expected a number of seconds greater than 0, found '" + text + "'");
+        return Duration.ofNanos(
+                seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact());
+    }
+
+    /** A decimal number in (0, below), or null when the text is not one. */
+    private static BigDecimal positive(String text, BigDecimal below) {
+        try {
+            BigDecimal value = new BigDecimal(text.trim());
+            return value.signum() > 0 && value.compareTo(below) < 0 ? value : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static Instant instant(String text) {

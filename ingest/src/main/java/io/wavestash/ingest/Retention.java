@@ -56,7 +56,8 @@ public final class Retention {
             List<SessionEntry> sessions = new ArrayList<>(store.sessions(sensor).values());
             for (SessionEntry s : sessions.subList(0, Math.max(0, sessions.size() - 1))) { // never the newest
                 Instant start = Times.ofEpochMicros(s.meta().startEpochMicros());
-                Instant end = end(s);
+                Instant end = Times.instantOf(
+                        s.meta().startEpochMicros(), s.meta().format().sampleRateHz(), s.endFrame());
                 boolean isProtected = protectedRanges.stream().anyMatch(r -> r.overlaps(sensor.value(), start, end));
                 if (!isProtected) {
                     candidates.add(new Candidate(sensor, s, start, end));
@@ -83,19 +84,6 @@ public final class Retention {
             deleted.add(d);
         }
         return deleted;
-    }
-
-    private static Instant end(SessionEntry s) {
-        long lastByte = 0;
-        List<long[]> present = s.runs().presentRanges(0, Long.MAX_VALUE);
-        if (!present.isEmpty()) {
-            lastByte = present.get(present.size() - 1)[1];
-        }
-        for (long[] d : s.dropouts().all()) {
-            lastByte = Math.max(lastByte, d[1]);
-        }
-        long frames = lastByte / s.meta().format().frameBytes();
-        return Times.instantOf(s.meta().startEpochMicros(), s.meta().format().sampleRateHz(), frames);
     }
 
     private record Candidate(SensorId sensor, SessionEntry session, Instant start, Instant end) {}

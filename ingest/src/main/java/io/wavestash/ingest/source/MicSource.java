@@ -5,10 +5,8 @@ import io.wavestash.ingest.audio.AudioDevices;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
-import io.wavestash.storage.Times;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.TargetDataLine;
@@ -51,7 +49,7 @@ public final class MicSource implements CaptureSource {
     public void run(Publisher publisher) throws Exception {
         SampleFormat format = line.sampleFormat();
         int frame = format.frameBytes();
-        int chunkFrames = (int) Math.max(1, (long) format.sampleRateHz() * chunkMs / 1000);
+        int chunkFrames = Sources.chunkFrames(format.sampleRateHz(), chunkMs);
         byte[] chunk = new byte[chunkFrames * frame];
         String device = line.mixer().getMixerInfo().getName();
         TargetDataLine target;
@@ -66,7 +64,7 @@ public final class MicSource implements CaptureSource {
         open = target;
         try {
             target.start();
-            long session = Times.toEpochMicrosExact(clock.instant().truncatedTo(ChronoUnit.MICROS));
+            long session = Sources.sessionStart(null, clock);
             publisher.session(new SessionMeta(
                     sensor,
                     session,

@@ -3,9 +3,7 @@ package io.wavestash.ingest.source;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
-import io.wavestash.storage.Times;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /** A synthetic sine tone at half of full scale in any PCM format, for demos and benchmarks. */
@@ -48,8 +46,8 @@ public final class ToneSource implements CaptureSource {
     @Override
     public void run(Publisher publisher) throws Exception {
         int rate = format.sampleRateHz();
-        int chunkFrames = (int) Math.max(1, (long) rate * chunkMs / 1000);
-        long session = Times.toEpochMicrosExact(clock.instant().truncatedTo(ChronoUnit.MICROS));
+        int chunkFrames = Sources.chunkFrames(rate, chunkMs);
+        long session = Sources.sessionStart(null, clock);
         publisher.session(new SessionMeta(
                 sensor,
                 session,

@@ -2,7 +2,6 @@ package io.wavestash.ingest.source;
 
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
-import io.wavestash.storage.Times;
 import io.wavestash.storage.wav.WavImport;
 import io.wavestash.storage.wav.WavInfo;
 import java.nio.ByteBuffer;
@@ -62,9 +61,8 @@ public final class WavFileSource implements CaptureSource {
         WavInfo info = WavImport.open(file).info();
         int rate = info.format().sampleRateHz();
         int frame = info.format().frameBytes();
-        int chunkFrames = (int) Math.max(1, (long) rate * chunkMs / 1000);
-        long session = Times.toEpochMicrosExact(
-                (start != null ? start : clock.instant()).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        int chunkFrames = Sources.chunkFrames(rate, chunkMs);
+        long session = Sources.sessionStart(start, clock);
         publisher.session(new SessionMeta(
                 sensor,
                 session,

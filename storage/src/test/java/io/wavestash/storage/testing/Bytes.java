@@ -6,6 +6,15 @@ import static org.assertj.core.api.Assertions.fail;
 public final class Bytes {
     private Bytes() {}
 
+    /** {@code length} bytes of a recording that loops, from byte {@code offset} of the endless stream. */
+    public static byte[] looped(byte[] recording, long offset, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = recording[(int) ((offset + i) % recording.length)];
+        }
+        return out;
+    }
+
     public static void assertSame(byte[] actual, byte[] expected, String what) {
         int n = Math.min(actual.length, expected.length);
         for (int i = 0; i < n; i++) {
