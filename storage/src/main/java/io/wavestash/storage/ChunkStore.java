@@ -1,11 +1,13 @@
 package io.wavestash.storage;
 
 import io.wavestash.config.StoreConfig;
+import io.wavestash.storage.index.AvailabilityIndex;
 import io.wavestash.storage.index.SessionEntry;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A key-templated store of PCM chunks: a persister (where bytes live), a key template (typed key to
@@ -23,10 +25,25 @@ public interface ChunkStore extends AutoCloseable {
      * Stores a chunk of whole frames at byte offset {@code block} of a session. Writing the same chunk again
      * is harmless; a chunk that overlaps a different stored chunk is refused.
      */
-    void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm);
+    default void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm) {
+        write(sensor, sessionEpochMicros, block, pcm, null);
+    }
+
+    /** Stores a chunk with what capture measured of it ({@code level} may be null); see {@link #write}. */
+    void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm, ChunkLevel level);
 
     /** Records that bytes {@code [fromBlock, toBlock)} of a session were lost at capture (queries report them as dropped). */
     void recordDropout(SensorId sensor, long sessionEpochMicros, long fromBlock, long toBlock);
+
+    /**
+     * Records a timing anchor: at frame {@code frame} of the session the wall clock was {@code offsetNanos} away
+     * from the nominal instant (start + frame / rate). Anchors must come in increasing frame order; one at or
+     * before the session's last anchor is ignored.
+     */
+    void recordAnchor(SensorId sensor, long sessionEpochMicros, long frame, long offsetNanos);
+
+    /** The level of each chunk of a session that has one, in the order they were stored. */
+    void forEachLevel(SensorId sensor, long sessionEpochMicros, Consumer<AvailabilityIndex.LevelRecord> sink);
 
     /** Ends a batch: makes writes durable as the fsync policy asks and publishes them to readers. */
     void flush();

@@ -26,8 +26,21 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
-    public void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm) {
-        delegate.write(sensor, sessionEpochMicros, block, pcm);
+    public void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm, ChunkLevel level) {
+        delegate.write(sensor, sessionEpochMicros, block, pcm, level);
+    }
+
+    @Override
+    public void recordAnchor(SensorId sensor, long sessionEpochMicros, long frame, long offsetNanos) {
+        delegate.recordAnchor(sensor, sessionEpochMicros, frame, offsetNanos);
+    }
+
+    @Override
+    public void forEachLevel(
+            SensorId sensor,
+            long sessionEpochMicros,
+            java.util.function.Consumer<io.wavestash.storage.index.AvailabilityIndex.LevelRecord> sink) {
+        delegate.forEachLevel(sensor, sessionEpochMicros, sink);
     }
 
     @Override

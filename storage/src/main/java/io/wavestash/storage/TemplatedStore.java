@@ -63,7 +63,7 @@ final class TemplatedStore implements ChunkStore {
     }
 
     @Override
-    public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm) {
+    public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm, ChunkLevel level) {
         requireWritable();
         SessionEntry entry = requireSession(sensor, session);
         int frame = entry.meta().format().frameBytes();
@@ -86,7 +86,30 @@ final class TemplatedStore implements ChunkStore {
                     "sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
         }
         io(() -> layout.writeChunk(entry.meta(), block, pcm), "write chunk at byte " + block + " of sensor " + sensor);
-        index.addChunk(sensor, session, block, length);
+        if (index.addChunk(sensor, session, block, length) == ChunkRuns.Added.NEW && level != null) {
+            index.addLevel(sensor, session, block, level);
+        }
+    }
+
+    @Override
+    public synchronized void recordAnchor(SensorId sensor, long session, long frame, long offsetNanos) {
+        requireWritable();
+        SessionEntry entry = requireSession(sensor, session);
+        if (frame <= 0) {
+            throw new StoreException("timing anchor at frame " + frame + " of sensor " + sensor
+                    + ": anchors are at positive frames (frame 0 is the session start)");
+        }
+        if (index.addAnchor(sensor, session, frame, offsetNanos)) {
+            io(
+                    () -> layout.writeAnchors(entry.meta(), entry.anchors().all()),
+                    "record a timing anchor of sensor " + sensor);
+        }
+    }
+
+    @Override
+    public void forEachLevel(
+            SensorId sensor, long session, java.util.function.Consumer<AvailabilityIndex.LevelRecord> sink) {
+        io(() -> index.forEachLevel(sensor, session, sink), "read the chunk levels of sensor " + sensor);
     }
 
     @Override

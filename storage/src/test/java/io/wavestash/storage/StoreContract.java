@@ -238,6 +238,77 @@ public abstract class StoreContract {
     }
 
     @Test
+    void timingAnchorsMapInstantsToSamplesAndSurviveReopeningAndARebuild() throws IOException {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 1600);
+        byte[] pcm = noise(3200 * 10, 17); // one second
+        writeChunks(meta, pcm, 3200);
+        // the wall clock ran 4 ms per second ahead of the sample clock: 2 ms at 0.5 s, 4 ms at 1 s
+        store.recordAnchor(MIC, T0, 8000, 2_000_000);
+        store.recordAnchor(MIC, T0, 16000, 4_000_000);
+        store.recordAnchor(MIC, T0, 12000, 1); // before the last anchor: ignored
+        store.flush();
+        Instant start = Instant.ofEpochSecond(0, T0 * 1000);
+        for (int pass = 0; pass < 3; pass++) {
+            SensorWindow w = new WaveformQuery(store).window(MIC, start.plusMillis(300), start.plusMillis(600));
+            // sample n is at n / 16000 s * 1.004: the first at or after 0.3 s is 4781, the first at or after 0.6 s 9562
+            assertThat(w.segments()).hasSize(1);
+            assertThat(w.segments().get(0).firstFrame()).isEqualTo(4781);
+            assertThat(w.segments().get(0).frames()).isEqualTo(9562 - 4781);
+            assertThat(w.gaps()).isEmpty();
+            byte[] got = new byte[(9562 - 4781) * 2];
+            ByteBuffer dst = ByteBuffer.wrap(got);
+            try (SensorWindow.Stream stream = w.samples()) {
+                while (dst.hasRemaining() && stream.read(dst) > 0) {}
+            }
+            assertThat(got).isEqualTo(Arrays.copyOfRange(pcm, 4781 * 2, 9562 * 2));
+            SessionClock clock = store.sessions(MIC).get(T0).clock();
+            assertThat(clock.anchors()).isEqualTo(2);
+            assertThat(clock.driftPpm()).isCloseTo(4000.0, org.assertj.core.data.Offset.offset(1e-6));
+            if (pass == 0) {
+                reopen();
+            } else if (pass == 1) {
+                List<String> logs = new ArrayList<>();
+                persister.list("@wavestash/index/", o -> logs.add(o.key()));
+                for (String log : logs) {
+                    persister.delete(log);
+                }
+                assertThat(store.reindex()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void chunkLevelsAreSummedUpListedAndKeptByAReopenAndARebuild() {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 1600);
+        byte[] pcm = noise(3200 * 6, 19);
+        for (int i = 0; i < 6; i++) {
+            store.write(MIC, T0, i * 3200L, ByteBuffer.wrap(pcm, i * 3200, 3200), new ChunkLevel(-20f - i, i >= 4));
+        }
+        store.write(MIC, T0, 0, ByteBuffer.wrap(pcm, 0, 3200), new ChunkLevel(-90f, true)); // again: not counted twice
+        store.flush();
+        for (int pass = 0; pass < 3; pass++) {
+            SessionEntry entry = store.sessions(MIC).get(T0);
+            assertThat(entry.levels().chunks()).isEqualTo(6);
+            assertThat(entry.levels().silent()).isEqualTo(2);
+            assertThat(entry.levels().minDbfs()).isEqualTo(-25.0);
+            assertThat(entry.levels().maxDbfs()).isEqualTo(-20.0);
+            List<Float> levels = new ArrayList<>();
+            List<Long> blocks = new ArrayList<>();
+            store.forEachLevel(MIC, T0, r -> {
+                levels.add(r.level().dbfs());
+                blocks.add(r.block());
+            });
+            assertThat(levels).containsExactly(-20f, -21f, -22f, -23f, -24f, -25f);
+            assertThat(blocks).containsExactly(0L, 3200L, 6400L, 9600L, 12800L, 16000L);
+            if (pass == 0) {
+                reopen();
+            } else if (pass == 1) {
+                assertThat(store.reindex()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void laterSessionWinsWhereSessionsOverlap() {
         SessionMeta first = session(MIC, T0, S16_MONO_16K, 1600);
         SessionMeta stepBack = session(MIC, T0 + 500_000, S16_MONO_16K, 1600); // clock stepped back 0.5 s

@@ -1,5 +1,6 @@
 package io.wavestash.storage.index;
 
+import io.wavestash.storage.ChunkLevel;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.SessionMetaJson;
@@ -36,6 +37,8 @@ public final class AvailabilityIndex {
     private static final byte CHUNK = 2;
     private static final byte DELETE_SESSION = 3;
     private static final byte DROPOUT = 4;
+    private static final byte ANCHOR = 5;
+    private static final byte LEVEL = 6;
     private static final int READ_BLOCK = 1 << 20;
     private static final int PENDING_LIMIT = 64 << 10;
 
@@ -122,6 +125,85 @@ public final class AvailabilityIndex {
         return true;
     }
 
+    /** Records a timing anchor of a session; returns whether it was new (after the session's last anchor). */
+    public synchronized boolean addAnchor(SensorId sensor, long session, long frame, long offsetNanos) {
+        SessionEntry entry = session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session " + session);
+        }
+        if (!entry.anchors().add(frame, offsetNanos)) {
+            return false;
+        }
+        record(logs.get(sensor), ANCHOR, longs(session, frame, offsetNanos));
+        return true;
+    }
+
+    /** Records the level of a chunk just added (call once per new chunk). */
+    public synchronized void addLevel(SensorId sensor, long session, long block, ChunkLevel level) {
+        SessionEntry entry = session(sensor, session);
+        if (entry == null) {
+            throw new StoreException("sensor " + sensor + " has no session " + session);
+        }
+        entry.levels().add(level.dbfs(), level.silent());
+        record(logs.get(sensor), LEVEL, levelPayload(session, block, level));
+    }
+
+    private static ByteBuffer levelPayload(long session, long block, ChunkLevel level) {
+        return ByteBuffer.allocate(21)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(session)
+                .putLong(block)
+                .putFloat(level.dbfs())
+                .put((byte) (level.silent() ? 1 : 0));
+    }
+
+    private static ByteBuffer longs(long... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return b;
+    }
+
+    /** One chunk's level as the log holds it. */
+    public record LevelRecord(long session, long block, ChunkLevel level) {}
+
+    /**
+     * Hands the chunk levels of a sensor's session, in the order they were recorded, to {@code sink}; reads
+     * the log itself (levels are summed up in memory, not kept one by one).
+     */
+    public void forEachLevel(SensorId sensor, long session, java.util.function.Consumer<LevelRecord> sink)
+            throws IOException {
+        readLevels(key(sensor), r -> {
+            if (r.session() == session) {
+                sink.accept(r);
+            }
+        });
+    }
+
+    private void readLevels(String key, java.util.function.Consumer<LevelRecord> sink) throws IOException {
+        long size = persister.size(key);
+        long offset = HEADER_BYTES;
+        ByteBuffer block = ByteBuffer.allocate(READ_BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        while (offset < size) {
+            block.clear();
+            int n = persister.read(key, offset, block);
+            block.flip();
+            int consumed = scanRecords(block, (type, payload) -> {
+                if (type == LEVEL) {
+                    sink.accept(new LevelRecord(
+                            payload.getLong(0),
+                            payload.getLong(8),
+                            new ChunkLevel(payload.getFloat(16), payload.get(20) != 0)));
+                }
+            });
+            if (consumed == 0 || n <= 0) {
+                break;
+            }
+            offset += consumed;
+        }
+    }
+
     private static ByteBuffer dropoutPayload(long session, long from, long to) {
         return ByteBuffer.allocate(24)
                 .order(ByteOrder.LITTLE_ENDIAN)
@@ -187,10 +269,19 @@ public final class AvailabilityIndex {
 
     private void rewrite(Map<SensorId, List<SessionEntry>> bySensor, List<String> orphans) throws IOException {
         for (Map.Entry<SensorId, List<SessionEntry>> e : bySensor.entrySet()) {
+            List<LevelRecord> levels = salvageLevels(key(e.getKey()));
             SensorLog log = new SensorLog();
             logs.put(e.getKey(), log);
             for (SessionEntry entry : e.getValue()) {
                 addSessionEntry(log, entry);
+            }
+            for (LevelRecord r : levels) {
+                SessionEntry entry = log.sessions.get(r.session());
+                ChunkRuns.Chunk chunk = entry == null ? null : entry.runs().chunkAt(r.block());
+                if (chunk != null && chunk.block() == r.block()) {
+                    entry.levels().add(r.level().dbfs(), r.level().silent());
+                    record(log, LEVEL, levelPayload(r.session(), r.block(), r.level()));
+                }
             }
             log.generation = newGeneration();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -203,6 +294,20 @@ public final class AvailabilityIndex {
         }
     }
 
+    /**
+     * The chunk levels an old log holds (they are not kept beside the data, so a rebuild carries them over);
+     * what a damaged log no longer holds is lost, and only the levels.
+     */
+    private List<LevelRecord> salvageLevels(String key) {
+        List<LevelRecord> out = new ArrayList<>();
+        try {
+            readLevels(key, out::add);
+        } catch (IOException | RuntimeException e) {
+            // a damaged log: keep what was read
+        }
+        return out;
+    }
+
     private void addSessionEntry(SensorLog log, SessionEntry entry) {
         SessionMeta meta = entry.meta();
         log.sessions.put(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
@@ -211,6 +316,10 @@ public final class AvailabilityIndex {
         for (long[] d : entry.dropouts().all()) {
             log.sessions.get(meta.startEpochMicros()).dropouts().add(d[0], d[1]);
             record(log, DROPOUT, dropoutPayload(meta.startEpochMicros(), d[0], d[1]));
+        }
+        for (long[] a : entry.anchors().all()) {
+            log.sessions.get(meta.startEpochMicros()).anchors().add(a[0], a[1]);
+            record(log, ANCHOR, longs(meta.startEpochMicros(), a[0], a[1]));
         }
         for (ChunkRuns.Chunk c : entry.runs().chunks()) {
             log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
@@ -326,6 +435,15 @@ public final class AvailabilityIndex {
 
     /** Applies whole, valid records; returns the bytes consumed. Stops at a torn or corrupt record. */
     private static int applyRecords(SensorId sensor, SensorLog log, ByteBuffer b, String key) {
+        return scanRecords(b, (type, payload) -> apply(sensor, log, type, payload, key));
+    }
+
+    private interface RecordSink {
+        void accept(byte type, ByteBuffer payload);
+    }
+
+    /** Hands whole, valid records to {@code sink}; returns the bytes consumed. Stops at a torn or corrupt record. */
+    private static int scanRecords(ByteBuffer b, RecordSink sink) {
         int consumed = 0;
         CRC32C crc = new CRC32C();
         while (b.remaining() >= 9) {
@@ -340,8 +458,7 @@ public final class AvailabilityIndex {
             if ((int) crc.getValue() != b.getInt(start + 5 + length)) {
                 break;
             }
-            ByteBuffer payload = b.slice(start + 5, length).order(ByteOrder.LITTLE_ENDIAN);
-            apply(sensor, log, type, payload, key);
+            sink.accept(type, b.slice(start + 5, length).order(ByteOrder.LITTLE_ENDIAN));
             b.position(start + 9 + length);
             consumed = b.position();
         }
@@ -367,6 +484,18 @@ public final class AvailabilityIndex {
                 SessionEntry entry = log.sessions.get(payload.getLong(0));
                 if (entry != null) {
                     entry.dropouts().add(payload.getLong(8), payload.getLong(16));
+                }
+            }
+            case ANCHOR -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.anchors().add(payload.getLong(8), payload.getLong(16));
+                }
+            }
+            case LEVEL -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.levels().add(payload.getFloat(16), payload.get(20) != 0);
                 }
             }
             default -> {

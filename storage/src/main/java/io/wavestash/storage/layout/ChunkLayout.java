@@ -16,6 +16,9 @@ public interface ChunkLayout {
     /** Stores the dropouts of a session beside its metadata (replacing what was there). */
     void writeDropouts(SessionMeta meta, java.util.List<long[]> dropouts) throws IOException;
 
+    /** Stores the timing anchors of a session ({frame, offset ns}) beside its metadata (replacing what was there). */
+    void writeAnchors(SessionMeta meta, java.util.List<long[]> anchors) throws IOException;
+
     /** Stores one chunk (whole frames, in the session's format) at byte offset {@code block}. */
     void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException;
 

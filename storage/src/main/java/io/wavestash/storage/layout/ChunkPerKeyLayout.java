@@ -77,6 +77,7 @@ public final class ChunkPerKeyLayout extends Layouts {
             persister.delete(template.format(key(session.meta(), chunk.block())));
         }
         persister.delete(dropoutsKey(session.meta()));
+        persister.delete(clockKey(session.meta()));
         persister.delete(metaKey(session.meta()));
     }
 

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 abstract class Layouts implements ChunkLayout {
     static final String META_NAME = "session.json";
     static final String DROPOUTS_NAME = "dropouts.json";
+    static final String CLOCK_NAME = "clock.json";
     static final String INTERNAL = "@wavestash/";
 
     final Persister persister;
@@ -48,25 +49,38 @@ abstract class Layouts implements ChunkLayout {
         return template.sessionKey(key(meta, 0), DROPOUTS_NAME);
     }
 
-    @Override
-    public void writeDropouts(SessionMeta meta, List<long[]> dropouts) throws IOException {
-        StringBuilder json = new StringBuilder("{\"dropouts\":[");
-        for (int i = 0; i < dropouts.size(); i++) {
-            json.append(i == 0 ? "" : ",")
-                    .append('[')
-                    .append(dropouts.get(i)[0])
-                    .append(',')
-                    .append(dropouts.get(i)[1])
-                    .append(']');
-        }
-        persister.write(
-                dropoutsKey(meta), ByteBuffer.wrap(json.append("]}").toString().getBytes(StandardCharsets.UTF_8)));
+    String clockKey(SessionMeta meta) {
+        return template.sessionKey(key(meta, 0), CLOCK_NAME);
     }
 
-    private static List<long[]> parseDropouts(byte[] bytes) {
+    @Override
+    public void writeDropouts(SessionMeta meta, List<long[]> dropouts) throws IOException {
+        persister.write(dropoutsKey(meta), pairs("dropouts", dropouts));
+    }
+
+    @Override
+    public void writeAnchors(SessionMeta meta, List<long[]> anchors) throws IOException {
+        persister.write(clockKey(meta), pairs("anchors", anchors));
+    }
+
+    /** {@code {"name":[[a,b],...]}} */
+    private static ByteBuffer pairs(String name, List<long[]> pairs) {
+        StringBuilder json = new StringBuilder("{\"" + name + "\":[");
+        for (int i = 0; i < pairs.size(); i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append('[')
+                    .append(pairs.get(i)[0])
+                    .append(',')
+                    .append(pairs.get(i)[1])
+                    .append(']');
+        }
+        return ByteBuffer.wrap(json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<long[]> parsePairs(byte[] bytes) {
         List<long[]> out = new ArrayList<>();
         java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\\[(\\d+),(\\d+)]").matcher(utf8(bytes));
+                java.util.regex.Pattern.compile("\\[(-?\\d+),(-?\\d+)]").matcher(utf8(bytes));
         while (m.find()) {
             out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
         }
@@ -82,6 +96,7 @@ abstract class Layouts implements ChunkLayout {
     static final class Found {
         SessionMeta meta;
         List<long[]> dropouts = List.of();
+        List<long[]> anchors = List.of();
         final List<long[]> extents = new ArrayList<>();
     }
 
@@ -96,7 +111,9 @@ abstract class Layouts implements ChunkLayout {
             if (o.key().startsWith(INTERNAL)) {
                 return;
             }
-            if (o.key().endsWith(META_NAME) || o.key().endsWith(DROPOUTS_NAME)) {
+            if (o.key().endsWith(META_NAME)
+                    || o.key().endsWith(DROPOUTS_NAME)
+                    || o.key().endsWith(CLOCK_NAME)) {
                 metas.add(o);
                 return;
             }
@@ -104,7 +121,7 @@ abstract class Layouts implements ChunkLayout {
         });
         List<Persister.StoredObject> dropoutFiles = new ArrayList<>();
         for (Persister.StoredObject o : metas) {
-            if (o.key().endsWith(DROPOUTS_NAME)) {
+            if (o.key().endsWith(DROPOUTS_NAME) || o.key().endsWith(CLOCK_NAME)) {
                 dropoutFiles.add(o);
                 continue;
             }
@@ -124,6 +141,7 @@ abstract class Layouts implements ChunkLayout {
         for (Found found : sessions.values()) {
             if (found.meta != null) {
                 byDropoutKey.put(dropoutsKey(found.meta), found);
+                byDropoutKey.put(clockKey(found.meta), found);
             }
         }
         for (Persister.StoredObject o : dropoutFiles) {
@@ -132,7 +150,11 @@ abstract class Layouts implements ChunkLayout {
                 warnings.accept("ignoring " + o.key() + ": no session of this store has it");
                 continue;
             }
-            found.dropouts = parseDropouts(persister.read(o.key()));
+            if (o.key().endsWith(CLOCK_NAME)) {
+                found.anchors = parsePairs(persister.read(o.key()));
+            } else {
+                found.dropouts = parsePairs(persister.read(o.key()));
+            }
         }
         List<SessionEntry> out = new ArrayList<>();
         for (Map.Entry<String, Found> e : sessions.entrySet()) {
@@ -149,6 +171,9 @@ abstract class Layouts implements ChunkLayout {
             SessionEntry entry = new SessionEntry(found.meta, runs);
             for (long[] d : found.dropouts) {
                 entry.dropouts().add(d[0], d[1]);
+            }
+            for (long[] a : found.anchors) {
+                entry.anchors().add(a[0], a[1]);
             }
             out.add(entry);
         }

@@ -108,6 +108,7 @@ public final class SegmentLayout extends Layouts {
             files.delete(key);
         }
         files.delete(dropoutsKey(session.meta()));
+        files.delete(clockKey(session.meta()));
         files.delete(metaKey(session.meta()));
     }
 

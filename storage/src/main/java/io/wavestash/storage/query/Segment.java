@@ -2,7 +2,7 @@ package io.wavestash.storage.query;
 
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
-import io.wavestash.storage.Times;
+import io.wavestash.storage.SessionClock;
 import java.time.Instant;
 
 /**
@@ -13,17 +13,34 @@ import java.time.Instant;
  * @param format their sample format
  * @param firstFrame index of the first frame within the session
  * @param frames number of frames
+ * @param clock how the session's frames map to instants
  */
-public record Segment(SensorId sensor, long sessionEpochMicros, SampleFormat format, long firstFrame, long frames) {
+public record Segment(
+        SensorId sensor,
+        long sessionEpochMicros,
+        SampleFormat format,
+        long firstFrame,
+        long frames,
+        SessionClock clock) {
+
+    public Segment(SensorId sensor, long sessionEpochMicros, SampleFormat format, long firstFrame, long frames) {
+        this(
+                sensor,
+                sessionEpochMicros,
+                format,
+                firstFrame,
+                frames,
+                SessionClock.nominal(sessionEpochMicros, format.sampleRateHz()));
+    }
 
     /** Instant of the first frame (rounded down to the nanosecond). */
     public Instant start() {
-        return Times.instantOf(sessionEpochMicros, format.sampleRateHz(), firstFrame);
+        return clock.instantOf(firstFrame);
     }
 
-    /** Instant just after the last frame: the first frame's instant plus {@code frames / rate}. */
+    /** Instant just after the last frame (nominally the first frame's instant plus {@code frames / rate}). */
     public Instant end() {
-        return Times.instantOf(sessionEpochMicros, format.sampleRateHz(), firstFrame + frames);
+        return clock.instantOf(firstFrame + frames);
     }
 
     public long byteFrom() {

@@ -119,15 +119,13 @@ public final class SensorWindow {
 
     /** Grid points before the segment that are still in the window: {@code from <= t < first.start()}. */
     static long leadingFrames(Instant from, Segment first) {
-        long firstInWindow = Times.firstIndexAtOrAfter(
-                first.sessionEpochMicros(), first.format().sampleRateHz(), from);
+        long firstInWindow = first.clock().firstIndexAtOrAfter(from);
         return Math.max(0, first.firstFrame() - firstInWindow);
     }
 
     /** Grid points after the segment that are still in the window. */
     static long trailingFrames(Segment last, Instant to) {
-        long end = Times.firstIndexAtOrAfter(
-                last.sessionEpochMicros(), last.format().sampleRateHz(), to);
+        long end = last.clock().firstIndexAtOrAfter(to);
         return Math.max(0, end - (last.firstFrame() + last.frames()));
     }
 

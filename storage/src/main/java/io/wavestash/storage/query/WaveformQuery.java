@@ -3,6 +3,7 @@ package io.wavestash.storage.query;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionClock;
 import io.wavestash.storage.Times;
 import io.wavestash.storage.index.SessionEntry;
 import java.math.BigInteger;
@@ -15,7 +16,8 @@ import java.util.NavigableMap;
 
 /**
  * Rebuilds the samples of a half-open window {@code [from, to)}: sample {@code i} of a session belongs iff
- * {@code from <= start + i / rate < to}, exactly. Sessions of a sensor that overlap in time (its clock was
+ * {@code from <= start + i / rate < to}, exactly, or iff its instant through the session's timing anchors is
+ * in the window when capture recorded any (see {@link SessionClock}). Sessions of a sensor that overlap in time (its clock was
  * stepped back) are resolved by start: a session's samples end where the next session (by start instant)
  * begins, so every instant has at most one sample source.
  */
@@ -70,15 +72,15 @@ public final class WaveformQuery {
             }
             SessionEntry entry = e.getValue();
             SampleFormat format = entry.meta().format();
-            int rate = format.sampleRateHz();
-            long first = Math.max(0, Times.firstIndexAtOrAfter(start, rate, from));
-            long end = Math.min(entry.endFrame(), Times.firstIndexAtOrAfter(start, rate, effectiveTo));
+            SessionClock clock = entry.clock();
+            long first = Math.max(0, clock.firstIndexAtOrAfter(from));
+            long end = Math.min(entry.endFrame(), clock.firstIndexAtOrAfter(effectiveTo));
             if (first >= end) {
                 continue;
             }
             int fb = format.frameBytes();
             for (long[] range : entry.runs().presentRanges(first * fb, end * fb)) {
-                segments.add(new Segment(sensor, start, format, range[0] / fb, (range[1] - range[0]) / fb));
+                segments.add(new Segment(sensor, start, format, range[0] / fb, (range[1] - range[0]) / fb, clock));
             }
         }
         return new SensorWindow(sensor, from, to, segments, gaps(from, to, segments, sessions), store);
@@ -133,9 +135,9 @@ public final class WaveformQuery {
             return false;
         }
         SampleFormat f = entry.meta().format();
-        long s = entry.meta().startEpochMicros();
-        long a = Math.max(0, Times.firstIndexAtOrAfter(s, f.sampleRateHz(), start));
-        long b = Math.max(0, Times.firstIndexAtOrAfter(s, f.sampleRateHz(), end));
+        SessionClock clock = entry.clock();
+        long a = Math.max(0, clock.firstIndexAtOrAfter(start));
+        long b = Math.max(0, clock.firstIndexAtOrAfter(end));
         return a < b && entry.dropouts().overlaps(a * f.frameBytes(), b * f.frameBytes());
     }
 
