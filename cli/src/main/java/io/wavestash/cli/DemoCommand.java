@@ -1,6 +1,7 @@
 package io.wavestash.cli;
 
 import io.wavestash.config.Backpressure;
+import io.wavestash.config.ClockConfig;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.config.RetentionConfig;
 import io.wavestash.config.SampleEncoding;
@@ -92,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                         1,
                         0,
                         null,
+                        0,
                         "demo sensor " + r.sensor()));
             }
             IngestConfig ingest = new IngestConfig(
@@ -101,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
                     0,
                     "127.0.0.1",
                     IngestConfig.DEFAULT_SILENCE_DBFS,
-                    RetentionConfig.none());
+                    RetentionConfig.none(),
+                    ClockConfig.defaults());
             status = IngestCommand.run(new WavestashConfig(store, ingest), console, Clock.systemUTC(), Pacer.system());
         } finally {
             try (var files = Files.list(staging)) {

@@ -64,6 +64,14 @@ class IngestCommandTest {
             assertThat(query.exit()).as(query.err()).isZero();
             Bytes.assertSame(Sox.dataOf(window), Sox.dataOf(file), sensor);
         }
+        // every chunk's level was measured at capture and is listed by ls
+        CliRun ls = CliRun.inProcess("ls", "--store", dir.resolve("store").toString(), "--sensor", "tone", "--levels");
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        List<String> chunkLines =
+                ls.out().lines().filter(l -> l.trim().startsWith("chunk ")).toList();
+        assertThat(chunkLines).hasSizeGreaterThan(30).allMatch(l -> l.endsWith(" -9.0 dBFS"));
+        assertThat(ls.out())
+                .contains("level -9.0 dBFS mean, -9.0 .. -9.0, 0 of " + chunkLines.size() + " chunks silent");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
  * @param metricsBind address the metrics endpoint listens on
  * @param silenceDbfs chunks quieter than this RMS level (dBFS) count as silent
  * @param retention what the daemon deletes to keep room
+ * @param clock how real-time sources record timing anchors
  */
 public record IngestConfig(
         List<SensorConfig> sensors,
@@ -21,13 +22,21 @@ public record IngestConfig(
         int metricsPort,
         String metricsBind,
         double silenceDbfs,
-        RetentionConfig retention) {
+        RetentionConfig retention,
+        ClockConfig clock) {
     public static final int DEFAULT_RING_SIZE = 1024;
     public static final double DEFAULT_SILENCE_DBFS = -60;
 
     public static IngestConfig none() {
         return new IngestConfig(
-                List.of(), null, DEFAULT_RING_SIZE, 0, "127.0.0.1", DEFAULT_SILENCE_DBFS, RetentionConfig.none());
+                List.of(),
+                null,
+                DEFAULT_RING_SIZE,
+                0,
+                "127.0.0.1",
+                DEFAULT_SILENCE_DBFS,
+                RetentionConfig.none(),
+                ClockConfig.defaults());
     }
 
     /** The journal directory, defaulting to one inside the store. */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads {@code sensors}, {@code journal}, {@code ring} and {@code metrics}. */
+/** Reads what the ingest daemon needs: sensors, journal, ring, metrics, dsp, clock and retention. */
 final class IngestConfigReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -45,6 +45,12 @@ final class IngestConfigReader {
         ConfigNode dsp = root.child("dsp");
         double silence = dsp.parsed("silenceDbfs", IngestConfig.DEFAULT_SILENCE_DBFS, IngestConfigReader::dbfs);
         dsp.finish();
+        ConfigNode clockNode = root.child("clock");
+        double anchorSeconds = clockNode.parsed(
+                "anchorSeconds", ClockConfig.DEFAULT_ANCHOR_SECONDS, text -> between(text, 0.1, 3600, "seconds"));
+        double toleranceMs = clockNode.parsed(
+                "toleranceMs", ClockConfig.DEFAULT_TOLERANCE_MS, text -> between(text, 0.01, 10_000, "milliseconds"));
+        clockNode.finish();
         ConfigNode retention = root.child("retention");
         Duration maxAge = retention.parsed("maxAgeHours", null, text -> hours(text));
         long minFreeMiB = retention.integer("minFreeMiB", 0, 0, Integer.MAX_VALUE);
@@ -57,7 +63,8 @@ final class IngestConfigReader {
                 port,
                 bind,
                 silence,
-                new RetentionConfig(maxAge, minFreeMiB << 20, checkSeconds));
+                new RetentionConfig(maxAge, minFreeMiB << 20, checkSeconds),
+                new ClockConfig(anchorSeconds, toleranceMs));
     }
 
     private static SensorConfig sensor(ConfigNode node, Path baseDir) {
@@ -97,6 +104,14 @@ final class IngestConfigReader {
         double frequency = node.integer("frequencyHz", 440, 1, 1_000_000);
         String device = node.string("device", null);
         String where = node.where("device");
+        double driftPpm = node.parsed("driftPpm", 0.0, text -> between(text, -10_000, 10_000, "parts per million"));
+        if (driftPpm != 0 && (source == SourceKind.MIC || !realTime)) {
+            node.problem(
+                    "driftPpm",
+                    source == SourceKind.MIC
+                            ? "a microphone's clock drifts by itself; driftPpm is for wav and tone sources"
+                            : "driftPpm needs realTime: true (a source read as fast as possible has no clock)");
+        }
         node.finish();
         return new SensorConfig(
                 id,
@@ -114,6 +129,7 @@ final class IngestConfigReader {
                 channels,
                 frequency,
                 device,
+                driftPpm,
                 where);
     }
 
@@ -145,6 +161,23 @@ final class IngestConfigReader {
             // reported below
         }
         throw new IllegalArgumentException("expected a level in dBFS from -200 to 0, found '" + text + "'");
+    }
+
+    private static double between(String text, double min, double max, String unit) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "expected " + unit + " from " + plain(min) + " to " + plain(max) + ", found '" + text + "'");
+    }
+
+    private static String plain(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static Duration seconds(String text) {

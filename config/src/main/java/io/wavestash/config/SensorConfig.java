@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param channels channels of a tone or microphone
  * @param frequencyHz frequency of a tone
  * @param device mixer name of a microphone, or null for the default
+ * @param driftPpm a file or tone source in real time runs this many parts per million fast (negative: slow),
+ *     as a sound card's clock would
  * @param where where the sensor's {@code device} field is in its config file, for errors about the device
  */
 public record SensorConfig(
@@ -40,4 +42,5 @@ public record SensorConfig(
         int channels,
         double frequencyHz,
         String device,
+        double driftPpm,
         String where) {}

@@ -78,7 +78,7 @@ class WavestashConfigTest {
                 .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
                 .hasMessage(
-                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, retention");
+                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, clock, retention");
         assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
                 .hasMessageContaining("store.codec: the segments layout stores raw PCM");
     }
@@ -94,8 +94,20 @@ class WavestashConfigTest {
         assertThatThrownBy(() -> parse("retention:\n  maxAgeHours: soon\n"))
                 .hasMessage(
                         "test.yaml:2: retention.maxAgeHours: expected a number of hours greater than 0, found 'soon'");
+        assertThatThrownBy(() -> parse("sensors:\n  - {id: m, source: mic, driftPpm: 50}\n"))
+                .hasMessage("test.yaml:2: sensors[0].driftPpm: a microphone's clock drifts by itself;"
+                        + " driftPpm is for wav and tone sources");
+        assertThatThrownBy(() -> parse("sensors:\n  - {id: t, source: tone, driftPpm: 20000}\n"))
+                .hasMessage("test.yaml:2: sensors[0].driftPpm: expected parts per million from -10000 to 10000,"
+                        + " found '20000'");
+        assertThatThrownBy(() -> parse("clock:\n  anchorSeconds: 10\n  toleranceMs: 0\n"))
+                .hasMessage("test.yaml:3: clock.toleranceMs: expected milliseconds from 0.01 to 10000, found '0'");
         WavestashConfig ok = parse("sensors:\n  - {id: m, source: mic, seconds: 2.5, bits: 32, encoding: float}\n"
+                + "  - {id: t, source: tone, driftPpm: -75.5}\n"
+                + "clock: {anchorSeconds: 5, toleranceMs: 0.5}\n"
                 + "retention: {maxAgeHours: 48, minFreeMiB: 512, checkSeconds: 5}\n");
+        assertThat(ok.ingest().sensors().get(1).driftPpm()).isEqualTo(-75.5);
+        assertThat(ok.ingest().clock()).isEqualTo(new ClockConfig(5, 0.5));
         assertThat(ok.ingest().sensors().get(0).limit()).isEqualTo(java.time.Duration.ofMillis(2500));
         assertThat(ok.ingest().sensors().get(0).encoding()).isEqualTo(SampleEncoding.FLOAT);
         assertThat(ok.ingest().retention())

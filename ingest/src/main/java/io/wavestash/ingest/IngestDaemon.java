@@ -3,6 +3,7 @@ package io.wavestash.ingest;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import io.wavestash.config.Backpressure;
+import io.wavestash.config.ClockConfig;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.WavestashConfig;
@@ -70,7 +71,7 @@ public final class IngestDaemon implements AutoCloseable {
         Map<String, Backpressure> policies = new HashMap<>();
         for (SensorConfig s : ingest.sensors()) {
             policies.put(s.id(), s.backpressure());
-            sources.add(source(s, clock, pacer));
+            sources.add(source(s, clock, pacer, ingest.clock()));
         }
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
         try {
@@ -87,8 +88,8 @@ public final class IngestDaemon implements AutoCloseable {
                 ingest.ringSize(),
                 policies,
                 new CountingExceptionHandler(stats),
-                journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir()))),
-                new LevelHandler(metrics.registry(), ingest.silenceDbfs()));
+                List.of(new LevelHandler(metrics.registry(), ingest.silenceDbfs())),
+                List.of(journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir())))));
         for (SensorConfig s : ingest.sensors()) {
             metrics.bindSensor(s.id(), stats.sensor(s.id()));
         }
@@ -148,11 +149,21 @@ public final class IngestDaemon implements AutoCloseable {
         return daemon;
     }
 
-    private static CaptureSource source(SensorConfig s, Clock clock, Pacer pacer) {
+    private static CaptureSource source(SensorConfig s, Clock clock, Pacer pacer, ClockConfig timing) {
         SensorId id = SensorId.of(s.id());
         return switch (s.source()) {
             case WAV -> new WavFileSource(
-                    id, s.file(), s.chunkMs(), s.realTime(), s.loop(), s.start(), clock, pacer, s.limit());
+                    id,
+                    s.file(),
+                    s.chunkMs(),
+                    s.realTime(),
+                    s.loop(),
+                    s.start(),
+                    clock,
+                    pacer,
+                    s.limit(),
+                    timing,
+                    s.driftPpm());
             case TONE -> new ToneSource(
                     id,
                     format(s),
@@ -161,10 +172,12 @@ public final class IngestDaemon implements AutoCloseable {
                     s.realTime(),
                     s.limit() == null ? Long.MAX_VALUE : Sources.frames(s.limit(), s.sampleRateHz()),
                     clock,
-                    pacer);
+                    pacer,
+                    timing,
+                    s.driftPpm());
             case MIC -> {
                 try {
-                    yield new MicSource(id, s.device(), format(s), s.chunkMs(), clock, s.limit());
+                    yield new MicSource(id, s.device(), format(s), s.chunkMs(), clock, s.limit(), pacer, timing);
                 } catch (AudioDeviceException e) {
                     throw new AudioDeviceException(s.where() + ": " + e.getMessage());
                 }

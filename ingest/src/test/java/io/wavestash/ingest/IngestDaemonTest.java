@@ -103,6 +103,47 @@ class IngestDaemonTest {
         }
     }
 
+    @Test
+    void aDriftingSampleClockIsAnchoredAndQueriedOnTheWallClockAndEveryChunkHasItsLevel() throws Exception {
+        // tone "fast" runs 250 ppm fast, as a cheap sound card might; "steady" has no clock error
+        String yaml = "store:\n  path: " + dir.resolve("store") + "\n"
+                + "clock: {anchorSeconds: 10, toleranceMs: 1}\n"
+                + "dsp: {silenceDbfs: -20}\n"
+                + "sensors:\n"
+                + "  - {id: fast, source: tone, sampleRateHz: 48000, seconds: 120, driftPpm: 250}\n"
+                + "  - {id: steady, source: tone, sampleRateHz: 16000, seconds: 120, frequencyHz: 1000}\n";
+        WavestashConfig config = ConfigFile.parse("drift.yaml", yaml, WavestashConfig::from);
+        try (IngestDaemon daemon = IngestDaemon.start(config, Clock.fixed(T0, ZoneOffset.UTC), new FakePacer())) {
+            assertThat(daemon.awaitSources(1, TimeUnit.MINUTES)).isTrue();
+            daemon.close();
+            assertThat(daemon.lostNothing()).isTrue();
+        }
+        try (ChunkStore s = Stores.open(Stores.existing(dir.resolve("store")).orElseThrow(), Stores.Access.READ)) {
+            SessionEntry fast = s.sessions(SensorId.of("fast")).firstEntry().getValue();
+            SessionEntry steady = s.sessions(SensorId.of("steady")).firstEntry().getValue();
+            assertThat(steady.clock().anchors())
+                    .as("a steady clock needs no anchors")
+                    .isZero();
+            // 250 ppm fast: each wall second holds 48012 samples, and sample n comes 250 ppm early
+            assertThat(fast.clock().anchors()).isBetween(1, 4);
+            assertThat(fast.clock().driftPpm()).isCloseTo(-250, org.assertj.core.data.Offset.offset(10.0));
+            Instant start = Times.ofEpochMicros(fast.meta().startEpochMicros());
+            long at100s = new io.wavestash.storage.query.WaveformQuery(s)
+                    .window(SensorId.of("fast"), start.plusSeconds(100), start.plusSeconds(101))
+                    .segments()
+                    .get(0)
+                    .firstFrame();
+            assertThat(at100s).as("within the 1 ms tolerance of 4,801,200").isBetween(4_801_200L - 48, 4_801_200L + 48);
+            // every chunk carries its level: a sine at half scale is -9.03 dBFS, above the -20 dBFS threshold
+            long chunks = steady.runs().chunks().size();
+            assertThat(chunks).isEqualTo(1200);
+            assertThat(steady.levels().chunks()).isEqualTo(chunks);
+            assertThat(steady.levels().silent()).isZero();
+            assertThat(steady.levels().meanDbfs()).isCloseTo(-9.03, org.assertj.core.data.Offset.offset(0.05));
+            assertThat(fast.levels().chunks()).isEqualTo(fast.runs().chunks().size());
+        }
+    }
+
     static void deleteTree(Path root) throws java.io.IOException {
         try (var all = Files.walk(root)) {
             for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A ring handler beside the journal: measures every chunk's level in dBFS and whether it is silent (below a
- * threshold), for the metrics (the last level per sensor, silent chunks). It only reads
- * events, so it never slows the journal down by more than the time to measure a chunk.
+ * A ring handler before the journal: measures every chunk's level in dBFS and whether it is silent (below a
+ * threshold), writes both into the event for the journal (and so the store, as the chunk's annotation), and
+ * keeps the metrics (the last level per sensor, silent chunks). It delays the journal by the time to measure
+ * one chunk.
  */
 public final class LevelHandler implements EventHandler<ChunkEvent> {
     private final MeterRegistry registry;
@@ -40,12 +41,14 @@ public final class LevelHandler implements EventHandler<ChunkEvent> {
                 if (s != null && s.level != null) {
                     double dbfs = s.level.dbfs(event.data(), 0, event.length());
                     s.last.set(Double.doubleToLongBits(dbfs));
-                    if (dbfs < silenceDbfs) {
+                    boolean silent = dbfs < silenceDbfs;
+                    if (silent) {
                         s.silent.increment();
                     }
+                    event.measured((float) dbfs, silent);
                 }
             }
-            case DROPOUT -> {
+            case DROPOUT, ANCHOR -> {
                 // nothing to measure
             }
         }

@@ -19,7 +19,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
- * kind, sensor, session, block, block end, length, data. Appends come from the ring's handler thread only.
+ * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. Appends come from the ring's handler thread only.
  */
 public final class Journal implements AutoCloseable {
     private static final RollCycle CYCLE = RollCycles.FIVE_MINUTELY;
@@ -58,21 +58,43 @@ public final class Journal implements AutoCloseable {
 
     /** Appends one ring event; returns its journal index. */
     public long append(ChunkEvent e) {
-        return append(e.kind(), e.sensor(), e.session(), e.block(), e.blockEnd(), e.data(), e.length());
+        return append(
+                e.kind(),
+                e.sensor(),
+                e.session(),
+                e.block(),
+                e.blockEnd(),
+                e.data(),
+                e.length(),
+                e.levelDbfs(),
+                e.silent());
     }
 
     /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
     public long appendSession(String sensor, byte[] json, int length) {
-        return append(ChunkEvent.Kind.SESSION, sensor, 0, 0, 0, json, length);
+        return append(ChunkEvent.Kind.SESSION, sensor, 0, 0, 0, json, length, Float.NaN, false);
     }
 
     /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
     public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
-        return append(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0);
+        return append(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
+    }
+
+    /** Appends a timing anchor kept back earlier. */
+    public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
+        return append(ChunkEvent.Kind.ANCHOR, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
     }
 
     private long append(
-            ChunkEvent.Kind kind, String sensor, long session, long block, long blockEnd, byte[] data, int length) {
+            ChunkEvent.Kind kind,
+            String sensor,
+            long session,
+            long block,
+            long blockEnd,
+            byte[] data,
+            int length,
+            float level,
+            boolean silent) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             b.writeByte((byte) kind.ordinal());
@@ -83,6 +105,10 @@ public final class Journal implements AutoCloseable {
             b.writeInt(length);
             if (length > 0) {
                 b.write(data, 0, length);
+            }
+            if (kind == ChunkEvent.Kind.CHUNK && !Float.isNaN(level)) {
+                b.writeFloat(level);
+                b.writeByte((byte) (silent ? 1 : 0));
             }
         }
         return appender.lastIndexAppended();
@@ -113,6 +139,10 @@ public final class Journal implements AutoCloseable {
         public byte[] data = new byte[0];
         public int length;
         public long index;
+        /** A chunk's level in dBFS as measured at capture, NaN when it was not. */
+        public float levelDbfs;
+
+        public boolean silent;
     }
 
     /** Reads records in order. Not thread-safe; one per consumer. */
@@ -140,6 +170,13 @@ public final class Journal implements AutoCloseable {
                     r.data = new byte[Math.max(r.length, r.data.length * 2)];
                 }
                 b.read(r.data, 0, r.length);
+                if (b.readRemaining() >= 5) {
+                    r.levelDbfs = b.readFloat();
+                    r.silent = b.readByte() != 0;
+                } else {
+                    r.levelDbfs = Float.NaN;
+                    r.silent = false;
+                }
                 r.index = dc.index();
                 return true;
             }

@@ -67,6 +67,13 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                 }
                 journal.append(event);
             }
+            case ANCHOR -> {
+                if (!drainBacklog() || !guard.take(Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    backlog.add(new Anchor(event.sensor(), event.session(), event.block(), event.blockEnd()));
+                    return;
+                }
+                journal.append(event);
+            }
         }
     }
 
@@ -106,11 +113,18 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                     return false;
                 }
                 journal.appendDropout(d.sensor, d.session, d.from, d.to);
+            } else if (next instanceof Anchor a) {
+                if (!guard.take(Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
+                    return false;
+                }
+                journal.appendAnchor(a.sensor, a.session, a.frame, a.offsetNanos);
             }
             backlog.remove(0);
         }
         return true;
     }
+
+    private record Anchor(String sensor, long session, long frame, long offsetNanos) {}
 
     private record SessionRecord(String sensor, byte[] json, int length) {}
 

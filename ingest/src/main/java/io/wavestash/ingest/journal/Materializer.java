@@ -2,6 +2,7 @@ package io.wavestash.ingest.journal;
 
 import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.IngestStats;
+import io.wavestash.storage.ChunkLevel;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
@@ -147,11 +148,17 @@ public final class Materializer implements Runnable {
                 }
                 case CHUNK -> {
                     long began = System.nanoTime();
-                    store.write(sensor, r.session, r.block, ByteBuffer.wrap(r.data, 0, r.length));
+                    store.write(
+                            sensor,
+                            r.session,
+                            r.block,
+                            ByteBuffer.wrap(r.data, 0, r.length),
+                            Float.isNaN(r.levelDbfs) ? null : new ChunkLevel(r.levelDbfs, r.silent));
                     stats.storeWrite.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
                     stats.stored(r.sensor, r.length);
                 }
                 case DROPOUT -> store.recordDropout(sensor, r.session, r.block, r.blockEnd);
+                case ANCHOR -> store.recordAnchor(sensor, r.session, r.block, r.blockEnd);
             }
         } catch (StoreException e) {
             if (e.getCause() instanceof IOException) {

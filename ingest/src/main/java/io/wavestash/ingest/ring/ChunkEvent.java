@@ -1,14 +1,16 @@
 package io.wavestash.ingest.ring;
 
 /**
- * One preallocated, reused slot of the ring: a session start, a chunk (bytes copied in), or a dropout. The
+ * One preallocated, reused slot of the ring: a session start, a chunk (bytes copied in), a dropout or a
+ * timing anchor (frame in {@code block}, offset in nanoseconds in {@code blockEnd}). The
  * byte array grows only when a larger chunk than ever before arrives, so the hot path does not allocate.
  */
 public final class ChunkEvent {
     public enum Kind {
         SESSION,
         CHUNK,
-        DROPOUT
+        DROPOUT,
+        ANCHOR
     }
 
     Kind kind;
@@ -23,6 +25,10 @@ public final class ChunkEvent {
     int length;
     /** {@link System#nanoTime} when the source handed the event over. */
     long publishedNanos;
+    /** A chunk's RMS level in dBFS once a handler measured it, NaN before. */
+    float levelDbfs = Float.NaN;
+
+    boolean silent;
 
     public Kind kind() {
         return kind;
@@ -56,6 +62,20 @@ public final class ChunkEvent {
         return publishedNanos;
     }
 
+    public float levelDbfs() {
+        return levelDbfs;
+    }
+
+    public boolean silent() {
+        return silent;
+    }
+
+    /** Records what a handler measured of the chunk, for the handlers after it. */
+    public void measured(float dbfs, boolean isSilent) {
+        this.levelDbfs = dbfs;
+        this.silent = isSilent;
+    }
+
     void set(Kind kind, String sensor, long session, long block, long blockEnd, byte[] src, int offset, int length) {
         this.kind = kind;
         this.sensor = sensor;
@@ -70,5 +90,7 @@ public final class ChunkEvent {
         }
         this.length = length;
         this.publishedNanos = System.nanoTime();
+        this.levelDbfs = Float.NaN;
+        this.silent = false;
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes copied in
- * by the publishing source, one handler chain. Each sensor's backpressure policy decides whether its source
+ * by the publishing source, two stages of handlers (those that measure chunks, then those that keep them). Each sensor's backpressure policy decides whether its source
  * waits for room ({@link Backpressure#BLOCK}) or has the chunk refused so it can record a dropout
  * ({@link Backpressure#DROP}).
  */
@@ -29,17 +29,26 @@ public final class Ring implements Publisher, AutoCloseable {
     private final Map<String, Backpressure> policies;
     private final LongAdder refused = new LongAdder();
 
-    @SafeVarargs
+    /** A ring whose events go through {@code measure} first, then through {@code keep}. */
     public Ring(
             int size,
             Map<String, Backpressure> policies,
             ExceptionHandler<ChunkEvent> errors,
-            EventHandler<ChunkEvent>... handlers) {
+            java.util.List<EventHandler<ChunkEvent>> measure,
+            java.util.List<EventHandler<ChunkEvent>> keep) {
         this.policies = Map.copyOf(policies);
         this.disruptor = new Disruptor<>(
                 ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
         disruptor.setDefaultExceptionHandler(errors);
-        disruptor.handleEventsWith(handlers);
+        @SuppressWarnings("unchecked")
+        EventHandler<ChunkEvent>[] first = measure.toArray(EventHandler[]::new);
+        @SuppressWarnings("unchecked")
+        EventHandler<ChunkEvent>[] then = keep.toArray(EventHandler[]::new);
+        if (first.length == 0) {
+            disruptor.handleEventsWith(then);
+        } else {
+            disruptor.handleEventsWith(first).then(then);
+        }
         this.ring = disruptor.start();
     }
 
@@ -79,6 +88,17 @@ public final class Ring implements Publisher, AutoCloseable {
             return false;
         }
         ring.get(seq).set(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, 0);
+        ring.publish(seq);
+        return true;
+    }
+
+    @Override
+    public boolean anchor(String sensor, long session, long frame, long offsetNanos) {
+        long seq = claim(sensor);
+        if (seq < 0) {
+            return false;
+        }
+        ring.get(seq).set(ChunkEvent.Kind.ANCHOR, sensor, session, frame, offsetNanos, null, 0, 0);
         ring.publish(seq);
         return true;
     }

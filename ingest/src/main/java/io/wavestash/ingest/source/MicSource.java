@@ -1,5 +1,6 @@
 package io.wavestash.ingest.source;
 
+import io.wavestash.config.ClockConfig;
 import io.wavestash.ingest.audio.AudioDeviceException;
 import io.wavestash.ingest.audio.AudioDevices;
 import io.wavestash.storage.SampleFormat;
@@ -22,17 +23,29 @@ public final class MicSource implements CaptureSource {
     private final int chunkMs;
     private final Clock clock;
     private final Duration limit;
+    private final Pacer monotonic;
+    private final ClockConfig timing;
     private volatile TargetDataLine open;
     private volatile boolean stopped;
 
     /** A microphone that records until stopped, or for {@code limit} of audio when it is not null. */
-    public MicSource(SensorId sensor, String device, SampleFormat wanted, int chunkMs, Clock clock, Duration limit) {
+    public MicSource(
+            SensorId sensor,
+            String device,
+            SampleFormat wanted,
+            int chunkMs,
+            Clock clock,
+            Duration limit,
+            Pacer monotonic,
+            ClockConfig timing) {
         this.sensor = sensor;
         this.line = AudioDevices.negotiate(
                 AudioDevices.find(device, AudioDevices.Direction.CAPTURE), AudioDevices.Direction.CAPTURE, wanted);
         this.chunkMs = chunkMs;
         this.clock = clock;
         this.limit = limit;
+        this.monotonic = monotonic;
+        this.timing = timing;
     }
 
     /** The format samples are stored in: the wanted one, or its byte-order/signedness twin the device gives. */
@@ -73,8 +86,9 @@ public final class MicSource implements CaptureSource {
                     "mic:" + device,
                     Map.of("device", device, "lineBufferBytes", Integer.toString(target.getBufferSize()))));
             long maxFrames = limit == null ? Long.MAX_VALUE : Sources.frames(limit, format.sampleRateHz());
-            SourceLoop loop =
-                    new SourceLoop(sensor.value(), session, frame, format.sampleRateHz(), maxFrames, null, publisher);
+            SourceLoop loop = new SourceLoop(
+                            sensor.value(), session, frame, format.sampleRateHz(), maxFrames, null, publisher)
+                    .watchClock(monotonic, timing, target.getBufferSize() / frame, chunkFrames);
             while (!stopped && !loop.done()) {
                 int n = readFully(target, chunk);
                 loop.emit(chunk, n);

@@ -19,4 +19,11 @@ public interface Publisher {
      * Returns false, like {@link #chunk}, when it could not be taken without waiting; the source tries again.
      */
     boolean dropout(String sensor, long session, long fromBlock, long toBlock);
+
+    /**
+     * Records a timing anchor: at frame {@code frame} the wall clock was {@code offsetNanos} away from the
+     * session's nominal instant for it. Returns false, like {@link #dropout}, when it could not be taken without
+     * waiting; the source tries again.
+     */
+    boolean anchor(String sensor, long session, long frame, long offsetNanos);
 }

@@ -1,5 +1,6 @@
 package io.wavestash.ingest.source;
 
+import io.wavestash.config.ClockConfig;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
@@ -15,6 +16,8 @@ public final class ToneSource implements CaptureSource {
     private final boolean realTime;
     private final Clock clock;
     private final Pacer pacer;
+    private final ClockConfig timing;
+    private final double driftPpm;
     private final long maxFrames;
     private volatile boolean stopped;
 
@@ -27,7 +30,9 @@ public final class ToneSource implements CaptureSource {
             boolean realTime,
             long maxFrames,
             Clock clock,
-            Pacer pacer) {
+            Pacer pacer,
+            ClockConfig timing,
+            double driftPpm) {
         this.sensor = sensor;
         this.format = format;
         this.frequencyHz = frequencyHz;
@@ -36,6 +41,8 @@ public final class ToneSource implements CaptureSource {
         this.maxFrames = maxFrames;
         this.clock = clock;
         this.pacer = pacer;
+        this.timing = timing;
+        this.driftPpm = driftPpm;
     }
 
     @Override
@@ -57,6 +64,9 @@ public final class ToneSource implements CaptureSource {
                 Map.of("frequencyHz", Double.toString(frequencyHz))));
         SourceLoop loop = new SourceLoop(
                 sensor.value(), session, format.frameBytes(), rate, maxFrames, realTime ? pacer : null, publisher);
+        if (realTime) {
+            loop.watchClock(pacer, timing, 0, chunkFrames).drift(driftPpm);
+        }
         byte[] chunk = new byte[chunkFrames * format.frameBytes()];
         long frame = 0;
         while (!stopped && frame < maxFrames) {

@@ -1,5 +1,6 @@
 package io.wavestash.ingest.source;
 
+import io.wavestash.config.ClockConfig;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.wav.WavImport;
@@ -28,6 +29,8 @@ public final class WavFileSource implements CaptureSource {
     private final Clock clock;
     private final Pacer pacer;
     private final Duration limit;
+    private final ClockConfig timing;
+    private final double driftPpm;
     private volatile boolean stopped;
 
     public WavFileSource(
@@ -39,7 +42,9 @@ public final class WavFileSource implements CaptureSource {
             Instant start,
             Clock clock,
             Pacer pacer,
-            Duration limit) {
+            Duration limit,
+            ClockConfig timing,
+            double driftPpm) {
         this.sensor = sensor;
         this.file = file;
         this.chunkMs = chunkMs;
@@ -49,6 +54,8 @@ public final class WavFileSource implements CaptureSource {
         this.clock = clock;
         this.pacer = pacer;
         this.limit = limit;
+        this.timing = timing;
+        this.driftPpm = driftPpm;
     }
 
     @Override
@@ -78,6 +85,9 @@ public final class WavFileSource implements CaptureSource {
                 limit == null ? Long.MAX_VALUE : Sources.frames(limit, rate),
                 realTime ? pacer : null,
                 publisher);
+        if (realTime) {
+            paced.watchClock(pacer, timing, 0, chunkFrames).drift(driftPpm);
+        }
         byte[] chunk = new byte[chunkFrames * frame];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             do {
