@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             LsCommand.class,
             QueryCommand.class,
+            PlayCommand.class,
             ReindexCommand.class,
             ProtectCommand.class,
             DemoCommand.class,
