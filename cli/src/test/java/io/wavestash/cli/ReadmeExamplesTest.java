@@ -35,11 +35,18 @@ class ReadmeExamplesTest {
         }
         assertThat(blocks).as("README example blocks").isNotEmpty();
         writeLauncher();
+        // playback examples play to ALSA's default device, here the file plugin writing to a file
+        Path home = Files.createDirectories(dir.resolve(".home"));
+        Path played = dir.resolve(".played.raw");
+        Files.writeString(
+                home.resolve(".asoundrc"),
+                "pcm.!default {\n type file\n slave.pcm \"null\"\n file \"" + played + "\"\n format \"raw\"\n}\n");
         for (String block : blocks) {
-            Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block)
+            ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block)
                     .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            builder.environment().put("HOME", home.toString());
+            Process p = builder.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue())
@@ -53,7 +60,10 @@ class ReadmeExamplesTest {
                             .isPositive();
                 }
             }
-            assertThat(output).contains("sensor porch");
+            assertThat(output).as("each block ends with ls").contains("sensor ");
+            if (block.contains("wavestash play")) {
+                assertThat(Files.size(played)).as("bytes the device received").isPositive();
+            }
         }
     }
 
