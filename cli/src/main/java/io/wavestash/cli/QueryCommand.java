@@ -96,9 +96,14 @@ final class QueryCommand implements Callable<Integer> {
                     w.format();
                 }
             }
-            if (!empty.isEmpty()) {
+            if (!empty.isEmpty() && (!ids.isEmpty() || empty.size() == windows.size())) {
                 throw new QueryException("no samples in [" + fromInstant + ", " + toInstant + ") for sensor(s) "
                         + String.join(", ", empty));
+            }
+            if (!empty.isEmpty()) {
+                // every sensor was asked for: those that recorded nothing in the window are left out
+                windows = windows.stream().filter(w -> !w.isEmpty()).toList();
+                log.println("no samples in the window for sensor(s) " + String.join(", ", empty) + ": left out");
             }
             if (out.equals("-") && windows.size() > 1) {
                 throw new Main.UserException(
