@@ -83,22 +83,21 @@ public final class Ring implements Publisher, AutoCloseable {
 
     @Override
     public boolean dropout(String sensor, long session, long fromBlock, long toBlock) {
-        long seq = claim(sensor);
-        if (seq < 0) {
-            return false;
-        }
-        ring.get(seq).set(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, 0);
-        ring.publish(seq);
-        return true;
+        return mark(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock);
     }
 
     @Override
     public boolean anchor(String sensor, long session, long frame, long offsetNanos) {
+        return mark(ChunkEvent.Kind.ANCHOR, sensor, session, frame, offsetNanos);
+    }
+
+    /** Publishes an event without data (its two numbers in block and block end); false if refused. */
+    private boolean mark(ChunkEvent.Kind kind, String sensor, long session, long a, long b) {
         long seq = claim(sensor);
         if (seq < 0) {
             return false;
         }
-        ring.get(seq).set(ChunkEvent.Kind.ANCHOR, sensor, session, frame, offsetNanos, null, 0, 0);
+        ring.get(seq).set(kind, sensor, session, a, b, null, 0, 0);
         ring.publish(seq);
         return true;
     }

@@ -142,7 +142,11 @@ final class ClockTracker {
     }
 
     /** {@code frame / rate} seconds in nanoseconds, without overflow for any session length. */
-    long nominalNanos(long frame) {
+    static long nominalNanos(long frame, int rate) {
         return frame / rate * 1_000_000_000L + frame % rate * 1_000_000_000L / rate;
+    }
+
+    private long nominalNanos(long frame) {
+        return nominalNanos(frame, rate);
     }
 }

@@ -96,7 +96,7 @@ final class SourceLoop {
         }
         if (pacer != null) {
             long framesAfter = (block + whole) / frameBytes;
-            long due = nominalNanos(framesAfter);
+            long due = ClockTracker.nominalNanos(framesAfter, rate);
             pacer.awaitNanos(startNanos + (paceScale == 1 ? due : Math.round(due * paceScale)));
         }
         if (tracker != null && tracker.overrunNanos() > 0) {
@@ -207,10 +207,6 @@ final class SourceLoop {
             dropFrom = from;
         }
         dropTo = to;
-    }
-
-    private long nominalNanos(long frames) {
-        return frames / rate * 1_000_000_000L + frames % rate * 1_000_000_000L / rate;
     }
 
     /** Bytes emitted (or dropped) so far. */

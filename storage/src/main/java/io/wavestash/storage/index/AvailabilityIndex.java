@@ -94,43 +94,35 @@ public final class AvailabilityIndex {
 
     /** Records a chunk; returns whether it was new. The session must have been added. */
     public synchronized ChunkRuns.Added addChunk(SensorId sensor, long session, long block, int length) {
-        SessionEntry entry = session(sensor, session);
-        if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session " + session);
-        }
+        SessionEntry entry = requireSession(sensor, session);
         ChunkRuns.Added added = entry.runs().add(block, length);
         if (added == ChunkRuns.Added.NEW) {
-            record(
-                    logs.get(sensor),
-                    CHUNK,
-                    ByteBuffer.allocate(20)
-                            .order(ByteOrder.LITTLE_ENDIAN)
-                            .putLong(session)
-                            .putLong(block)
-                            .putInt(length));
+            record(logs.get(sensor), CHUNK, chunkPayload(session, block, length));
         }
         return added;
     }
 
-    /** Records that bytes {@code [from, to)} of a session were lost at capture. */
-    public synchronized boolean addDropout(SensorId sensor, long session, long from, long to) {
+    private SessionEntry requireSession(SensorId sensor, long session) {
         SessionEntry entry = session(sensor, session);
         if (entry == null) {
             throw new StoreException("sensor " + sensor + " has no session " + session);
         }
+        return entry;
+    }
+
+    /** Records that bytes {@code [from, to)} of a session were lost at capture. */
+    public synchronized boolean addDropout(SensorId sensor, long session, long from, long to) {
+        SessionEntry entry = requireSession(sensor, session);
         if (!entry.dropouts().add(from, to)) {
             return false;
         }
-        record(logs.get(sensor), DROPOUT, dropoutPayload(session, from, to));
+        record(logs.get(sensor), DROPOUT, longs(session, from, to));
         return true;
     }
 
     /** Records a timing anchor of a session; returns whether it was new (after the session's last anchor). */
     public synchronized boolean addAnchor(SensorId sensor, long session, long frame, long offsetNanos) {
-        SessionEntry entry = session(sensor, session);
-        if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session " + session);
-        }
+        SessionEntry entry = requireSession(sensor, session);
         if (!entry.anchors().add(frame, offsetNanos)) {
             return false;
         }
@@ -140,10 +132,7 @@ public final class AvailabilityIndex {
 
     /** Records the level of a chunk just added (call once per new chunk). */
     public synchronized void addLevel(SensorId sensor, long session, long block, ChunkLevel level) {
-        SessionEntry entry = session(sensor, session);
-        if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session " + session);
-        }
+        SessionEntry entry = requireSession(sensor, session);
         entry.levels().add(level.dbfs(), level.silent());
         record(logs.get(sensor), LEVEL, levelPayload(session, block, level));
     }
@@ -204,12 +193,12 @@ public final class AvailabilityIndex {
         }
     }
 
-    private static ByteBuffer dropoutPayload(long session, long from, long to) {
-        return ByteBuffer.allocate(24)
+    private static ByteBuffer chunkPayload(long session, long block, int length) {
+        return ByteBuffer.allocate(20)
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(session)
-                .putLong(from)
-                .putLong(to);
+                .putLong(block)
+                .putInt(length);
     }
 
     public synchronized void removeSession(SensorId sensor, long session) {
@@ -315,7 +304,7 @@ public final class AvailabilityIndex {
         record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
         for (long[] d : entry.dropouts().all()) {
             log.sessions.get(meta.startEpochMicros()).dropouts().add(d[0], d[1]);
-            record(log, DROPOUT, dropoutPayload(meta.startEpochMicros(), d[0], d[1]));
+            record(log, DROPOUT, longs(meta.startEpochMicros(), d[0], d[1]));
         }
         for (long[] a : entry.anchors().all()) {
             log.sessions.get(meta.startEpochMicros()).anchors().add(a[0], a[1]);
@@ -323,14 +312,7 @@ public final class AvailabilityIndex {
         }
         for (ChunkRuns.Chunk c : entry.runs().chunks()) {
             log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
-            record(
-                    log,
-                    CHUNK,
-                    ByteBuffer.allocate(20)
-                            .order(ByteOrder.LITTLE_ENDIAN)
-                            .putLong(meta.startEpochMicros())
-                            .putLong(c.block())
-                            .putInt(c.length()));
+            record(log, CHUNK, chunkPayload(meta.startEpochMicros(), c.block(), c.length()));
         }
     }
 
