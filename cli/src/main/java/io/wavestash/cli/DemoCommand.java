@@ -99,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             IngestConfig ingest = new IngestConfig(
                     sensors,
                     null,
+                    IngestConfig.DEFAULT_JOURNAL_CYCLE,
                     IngestConfig.DEFAULT_RING_SIZE,
                     0,
                     "127.0.0.1",

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,13 +54,20 @@ final class IngestCommand implements Callable<Integer> {
 
     /** Runs the daemon and reports; shared with {@code demo}. */
     static int run(WavestashConfig cfg, PrintWriter out, Clock clock, Pacer pacer) throws Exception {
-        IngestDaemon daemon = IngestDaemon.start(cfg, clock, pacer);
+        AtomicReference<IngestDaemon> started = new AtomicReference<>();
+        CountDownLatch startDone = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         AtomicInteger status = new AtomicInteger(EXIT_LOST);
+        // installed before the daemon starts: a SIGTERM that comes while it opens the store and the journal (after
+        // a crash that can take a while) still stops it cleanly once it is up
         Thread hook = new Thread(
                 () -> {
-                    daemon.close(); // SIGTERM or SIGINT: drain and close before the JVM goes
                     try {
+                        IngestDaemon daemon = startDone.await(1, TimeUnit.MINUTES) ? started.get() : null;
+                        if (daemon == null) {
+                            return; // it did not start: nothing to drain
+                        }
+                        daemon.close(); // SIGTERM or SIGINT: drain and close before the JVM goes
                         if (finished.await(1, TimeUnit.MINUTES)) {
                             out.flush();
                             Runtime.getRuntime().halt(status.get()); // the exit status says whether anything was lost
@@ -70,6 +78,16 @@ final class IngestCommand implements Callable<Integer> {
                 },
                 "wavestash-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        IngestDaemon daemon;
+        try {
+            daemon = IngestDaemon.start(cfg, clock, pacer);
+            started.set(daemon);
+        } catch (Exception | Error e) {
+            removeHook(hook);
+            throw e;
+        } finally {
+            startDone.countDown();
+        }
         out.printf(
                 "recording %d sensor(s) into %s (Ctrl-C to stop)%n",
                 cfg.ingest().sensors().size(), cfg.store().path());
@@ -82,12 +100,16 @@ final class IngestCommand implements Callable<Integer> {
         report(daemon.stats(), out);
         status.set(daemon.lostNothing() ? 0 : EXIT_LOST);
         finished.countDown();
+        removeHook(hook);
+        return daemon.lostNothing() ? 0 : EXIT_LOST;
+    }
+
+    private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running already; it has nothing left to do
         }
-        return daemon.lostNothing() ? 0 : EXIT_LOST;
     }
 
     static void report(IngestStats stats, PrintWriter out) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills the daemon with SIGKILL twenty times at random moments while it ingests at full speed. After each kill,
+ * Kills the daemon with SIGKILL twenty times at random moments while it ingests at full speed, its journal rolling
+ * to a new file every second.  After each kill,
  * a reader sees only whole, correct chunks; after each restart, every chunk the journal had acknowledged is in
  * the store, byte for byte.
  */
@@ -35,7 +36,29 @@ class CrashTest {
 
     static final int ROUNDS = Integer.getInteger("crash.rounds", 20);
 
-    record Acked(String sensor, long session, long block, int length, int crc) {}
+    /** A chunk the journal holds, with its journal index (not part of its identity). */
+    record Acked(String sensor, long session, long block, int length, int crc, long index) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Acked a
+                    && sensor.equals(a.sensor)
+                    && session == a.session
+                    && block == a.block
+                    && length == a.length
+                    && crc == a.crc;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(sensor, session, block, length, crc);
+        }
+
+        @Override
+        public String toString() {
+            return sensor + "/" + session + "/" + block + " (" + length + " bytes, journal index "
+                    + Long.toHexString(index) + ")";
+        }
+    }
 
     @Test
     void killNineTwentyTimesLosesNothingAcknowledged() throws Exception {
@@ -48,6 +71,8 @@ class CrashTest {
                   path: store
                   layout: segments
                   fsync: never
+                journal:
+                  cycle: 1s   # a journal file per second: every round crosses rolls and cycle deletions
                 sensors:
                   - {id: fast, source: wav, file: loop.wav, loop: true, realTime: false, chunkMs: 20}
                   - {id: second, source: wav, file: loop.wav, loop: true, realTime: false, chunkMs: 50}
@@ -58,20 +83,31 @@ class CrashTest {
         List<Acked> pending = new ArrayList<>();
         long checked = 0;
         for (int round = 0; round <= ROUNDS; round++) {
+            long began = System.nanoTime();
             Process daemon = CliRun.startDaemon(dir, config, ProcessBuilder.Redirect.DISCARD, "-Xmx256m");
             if (round == ROUNDS) {
                 Thread.sleep(3_000);
                 daemon.destroy(); // the last run ends with SIGTERM and drains
                 assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
+                assertThat(daemon.exitValue())
+                        .as("exit status of the clean stop; it said: %s", Files.readString(dir.resolve("err.txt")))
+                        .isZero();
             } else {
                 Thread.sleep(1_000 + random.nextInt(1_000));
                 daemon.destroyForcibly(); // SIGKILL
                 assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
                 assertThat(daemon.exitValue()).isEqualTo(137);
             }
+            System.out.printf(
+                    "round %d: %d ms, %s%n", round, (System.nanoTime() - began) / 1_000_000, journalState(journalDir));
             // what the journal acknowledged is stored, byte for byte, or still in the journal for the next start
             List<Acked> inJournal = acknowledged(journalDir);
-            checked += verifyStored(store, pending, inJournal);
+            try {
+                checked += verifyStored(store, pending, inJournal);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage() + " (round " + round + "; journal now: " + journalState(journalDir) + ")", e);
+            }
             pending = inJournal;
             assertNoPartialChunk(store, pcm);
         }
@@ -98,11 +134,20 @@ class CrashTest {
                 if (r.kind == ChunkEvent.Kind.CHUNK) {
                     crc.reset();
                     crc.update(r.data, 0, r.length);
-                    acked.add(new Acked(r.sensor, r.session, r.block, r.length, (int) crc.getValue()));
+                    acked.add(new Acked(r.sensor, r.session, r.block, r.length, (int) crc.getValue(), r.index));
                 }
             }
         }
         return acked;
+    }
+
+    private static String journalState(Path journalDir) throws Exception {
+        try (var files = Files.list(journalDir)) {
+            Path position = journalDir.resolve("materialized.pos");
+            return "files "
+                    + files.map(f -> f.getFileName().toString()).sorted().toList() + ", materialized to "
+                    + (Files.exists(position) ? Long.toHexString(Long.parseLong(Files.readString(position))) : "-");
+        }
     }
 
     /**

@@ -88,7 +88,7 @@ class MetricsEndpointTest {
                     .contains(
                             "wavestash_capture_to_durable_seconds_bucket{le=",
                             "wavestash_store_write_seconds_bucket{le=",
-                            "wavestash_journal_lag_chunks ",
+                            "wavestash_journal_lag_records ",
                             "jvm_memory_used_bytes{",
                             "jvm_threads_live_threads ",
                             "process_uptime_seconds ");

@@ -1,13 +1,19 @@
 package io.wavestash.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ingest daemon: its sensors, the journal that acknowledges chunks, and the ring between them.
  *
  * @param sensors the sensors to record
  * @param journalPath directory of the Chronicle Queue journal (null: {@code <store>/@wavestash/journal})
+ * @param journalCycle how much time one journal file covers; materialized files are deleted a whole file at a
+ *     time
  * @param ringSize slots in the ring (a power of two)
  * @param metricsPort port of the HTTP metrics endpoint, 0 for none
  * @param metricsBind address the metrics endpoint listens on
@@ -18,6 +24,7 @@ import java.util.List;
 public record IngestConfig(
         List<SensorConfig> sensors,
         Path journalPath,
+        Duration journalCycle,
         int ringSize,
         int metricsPort,
         String metricsBind,
@@ -26,11 +33,16 @@ public record IngestConfig(
         ClockConfig clock) {
     public static final int DEFAULT_RING_SIZE = 1024;
     public static final double DEFAULT_SILENCE_DBFS = -60;
+    public static final Duration DEFAULT_JOURNAL_CYCLE = Duration.ofMinutes(5);
+
+    /** The journal cycles there are, by how they are written in a config file. */
+    public static final Map<String, Duration> JOURNAL_CYCLES = journalCycles();
 
     public static IngestConfig none() {
         return new IngestConfig(
                 List.of(),
                 null,
+                DEFAULT_JOURNAL_CYCLE,
                 DEFAULT_RING_SIZE,
                 0,
                 "127.0.0.1",
@@ -44,5 +56,18 @@ public record IngestConfig(
         return journalPath != null
                 ? journalPath
                 : store.path().resolve("@wavestash").resolve("journal");
+    }
+
+    private static Map<String, Duration> journalCycles() {
+        Map<String, Duration> cycles = new LinkedHashMap<>();
+        cycles.put("1s", Duration.ofSeconds(1));
+        for (int minutes : new int[] {1, 5, 10, 20, 30}) {
+            cycles.put(minutes + "m", Duration.ofMinutes(minutes));
+        }
+        for (int hours : new int[] {1, 2, 4, 6}) {
+            cycles.put(hours + "h", Duration.ofHours(hours));
+        }
+        cycles.put("1d", Duration.ofDays(1));
+        return Collections.unmodifiableMap(cycles);
     }
 }

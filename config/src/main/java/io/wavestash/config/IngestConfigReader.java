@@ -31,6 +31,14 @@ final class IngestConfigReader {
         }
         ConfigNode journal = root.child("journal");
         Path journalPath = journal.parsed("path", null, text -> resolve(baseDir, text));
+        Duration journalCycle = journal.parsed("cycle", IngestConfig.DEFAULT_JOURNAL_CYCLE, text -> {
+            Duration cycle = IngestConfig.JOURNAL_CYCLES.get(text);
+            if (cycle == null) {
+                throw new IllegalArgumentException("expected one of "
+                        + String.join(", ", IngestConfig.JOURNAL_CYCLES.keySet()) + ", found '" + text + "'");
+            }
+            return cycle;
+        });
         journal.finish();
         ConfigNode ring = root.child("ring");
         int ringSize = ring.integer("size", IngestConfig.DEFAULT_RING_SIZE, 2, 1 << 20);
@@ -59,6 +67,7 @@ final class IngestConfigReader {
         return new IngestConfig(
                 List.copyOf(sensors),
                 journalPath,
+                journalCycle,
                 ringSize,
                 port,
                 bind,

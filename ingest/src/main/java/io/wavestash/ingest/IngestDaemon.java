@@ -63,6 +63,8 @@ public final class IngestDaemon implements AutoCloseable {
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final CountDownLatch sourcesDone;
     private boolean closed;
+    /** Whether, when the daemon closed, everything journaled was stored (or waited for room on the disk). */
+    private boolean storedAll;
 
     private IngestDaemon(
             WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
@@ -75,7 +77,7 @@ public final class IngestDaemon implements AutoCloseable {
         }
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
         try {
-            this.journal = new Journal(ingest.journal(config.store()));
+            this.journal = new Journal(ingest.journal(config.store()), ingest.journalCycle());
             this.materializer = new Materializer(
                     journal, store, stats, new DiskGuard(config.store().path()));
         } catch (IOException | RuntimeException e) {
@@ -110,8 +112,7 @@ public final class IngestDaemon implements AutoCloseable {
                     store,
                     ingest.retention(),
                     clock,
-                    () -> materializer.drained()
-                            && stats.total(x -> x.chunksJournaled) == stats.total(x -> x.chunksStored),
+                    materializer::caughtUp,
                     () -> DiskGuard.usable(config.store().path(), Long.MAX_VALUE)); // unknown: delete nothing for space
             housekeeping.scheduleWithFixedDelay(
                     () -> {
@@ -261,6 +262,7 @@ public final class IngestDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            storedAll = materializer.caughtUp() || materializer.waitingForRoom();
             metrics.close();
             journal.close();
             store.close();
@@ -271,11 +273,10 @@ public final class IngestDaemon implements AutoCloseable {
      * True when every chunk a source produced was journaled and none was dropped; journaled chunks are stored,
      * or (when the store's disk is full) wait in the journal for the next start.
      */
-    public boolean lostNothing() {
+    public synchronized boolean lostNothing() {
         return stats.total(s -> s.dropouts) == 0
                 && stats.writeFailures.sum() == 0
-                && (stats.total(s -> s.chunksJournaled) == stats.total(s -> s.chunksStored)
-                        || materializer.waitingForRoom());
+                && (closed ? storedAll : materializer.caughtUp() || materializer.waitingForRoom());
     }
 
     /** A failing handler is counted and logged once per cause; capture goes on. */

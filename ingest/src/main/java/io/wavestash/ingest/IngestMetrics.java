@@ -94,11 +94,11 @@ public final class IngestMetrics implements AutoCloseable {
         gauge("wavestash.ring.size", "slots in the ring", Tags.empty(), daemon, d -> d.ring()
                 .size());
         gauge(
-                "wavestash.journal.lag.chunks",
-                "chunks acknowledged but not yet in the store",
+                "wavestash.journal.lag.records",
+                "journal records (chunks, and the sessions, dropouts and anchors among them) not yet in the store",
                 Tags.empty(),
-                stats,
-                x -> Math.max(0, x.total(s -> s.chunksJournaled) - x.total(s -> s.chunksStored)));
+                daemon,
+                d -> d.materializer().lag());
         gauge(
                 "wavestash.disk.free.bytes",
                 "usable space of the store's file system",

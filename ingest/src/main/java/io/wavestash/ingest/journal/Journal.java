@@ -1,13 +1,18 @@
 package io.wavestash.ingest.journal;
 
+import io.wavestash.config.IngestConfig;
 import io.wavestash.ingest.ring.ChunkEvent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -15,6 +20,7 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -22,7 +28,18 @@ import net.openhft.chronicle.wire.DocumentContext;
  * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. Appends come from the ring's handler thread only.
  */
 public final class Journal implements AutoCloseable {
-    private static final RollCycle CYCLE = RollCycles.FIVE_MINUTELY;
+    private static final Map<Duration, RollCycle> CYCLES = Map.ofEntries(
+            Map.entry(Duration.ofSeconds(1), TestRollCycles.TEST_SECONDLY),
+            Map.entry(Duration.ofMinutes(1), RollCycles.MINUTELY),
+            Map.entry(Duration.ofMinutes(5), RollCycles.FIVE_MINUTELY),
+            Map.entry(Duration.ofMinutes(10), RollCycles.TEN_MINUTELY),
+            Map.entry(Duration.ofMinutes(20), RollCycles.TWENTY_MINUTELY),
+            Map.entry(Duration.ofMinutes(30), RollCycles.HALF_HOURLY),
+            Map.entry(Duration.ofHours(1), RollCycles.HOURLY),
+            Map.entry(Duration.ofHours(2), RollCycles.TWO_HOURLY),
+            Map.entry(Duration.ofHours(4), RollCycles.FOUR_HOURLY),
+            Map.entry(Duration.ofHours(6), RollCycles.SIX_HOURLY),
+            Map.entry(Duration.ofDays(1), RollCycles.DAILY));
 
     static {
         // the daemon keeps its own floor of free space (DiskGuard); Chronicle's monitor would only log about it
@@ -31,26 +48,51 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * How long an append waits for Chronicle's write lock, or for a record header to complete, before taking it
+     * from a process that died holding it. Only the journal handler's thread appends, so a wait means a killed
+     * daemon: the next start waits this long, not Chronicle's default ten seconds.
+     */
+    private static final long LOCK_TIMEOUT_MS = 1_000;
+
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
 
+    /** Opens (or creates) the journal in {@code dir} with five-minute cycles. */
     public Journal(Path dir) throws IOException {
-        this(dir, false);
+        this(dir, IngestConfig.DEFAULT_JOURNAL_CYCLE);
     }
 
-    private Journal(Path dir, boolean readOnly) throws IOException {
+    /**
+     * Opens (or creates) the journal in {@code dir}; a new journal gets files of {@code cycle} each, an existing
+     * one keeps the cycle it was created with.
+     */
+    public Journal(Path dir, Duration cycle) throws IOException {
+        this(dir, cycle, false);
+    }
+
+    private Journal(Path dir, Duration cycle, boolean readOnly) throws IOException {
+        RollCycle rollCycle = CYCLES.get(cycle);
+        if (rollCycle == null) {
+            throw new IllegalArgumentException("no journal cycle of " + cycle + "; there are " + CYCLES.keySet());
+        }
         this.dir = readOnly ? dir : Files.createDirectories(dir);
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
-                .rollCycle(CYCLE)
+                .rollCycle(rollCycle)
+                .timeoutMS(LOCK_TIMEOUT_MS)
                 .readOnly(readOnly)
                 .build();
+        if (!readOnly) {
+            // a writer killed between deleting cycle files and recording it left the oldest cycle stale
+            queue.refreshDirectoryListing();
+        }
         this.appender = readOnly ? null : queue.createAppender();
     }
 
     /** Opens a journal only to read it (no write lock is taken; the writer may be running). */
     public static Journal readOnly(Path dir) throws IOException {
-        return new Journal(dir, true);
+        return new Journal(dir, IngestConfig.DEFAULT_JOURNAL_CYCLE, true);
     }
 
     /** Room a record takes besides its data, at most. */
@@ -114,19 +156,53 @@ public final class Journal implements AutoCloseable {
         return appender.lastIndexAppended();
     }
 
+    /** The index of the newest record, -1 when the journal holds none. */
+    public long lastIndex() {
+        return queue.lastIndex();
+    }
+
+    /** How many records the journal holds after {@code index} (-1: all of them). */
+    public long recordsAfter(long index) {
+        long last = queue.lastIndex();
+        if (last < 0 || index >= last) {
+            return 0;
+        }
+        long first = queue.firstIndex();
+        long from = index < first ? first : index;
+        // counts [from, last); the record at index was applied, the one at last was not
+        return queue.countExcerpts(from, last) + (index < first ? 1 : 0);
+    }
+
     /** A reader positioned just after {@code index} (or at the start for -1). */
     public Reader readerAfter(long index) {
         ExcerptTailer tailer = queue.createTailer();
-        if (index >= 0) {
-            if (tailer.moveToIndex(index)) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    // consume the record at index: it was already applied
-                }
-            } else {
-                tailer.toStart();
+        if (index >= 0 && tailer.moveToIndex(index)) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                // consume the record at index: it was already applied
             }
+        } else {
+            toOldestRecord(tailer);
         }
         return new Reader(tailer);
+    }
+
+    /**
+     * Moves to the first record of the oldest cycle file there is. Chronicle's own start comes from the oldest
+     * cycle its directory listing recorded, which a read-only journal cannot refresh: after cycles were deleted
+     * it may name a file that is gone, and a tailer sent there finds nothing.
+     */
+    private void toOldestRecord(ExcerptTailer tailer) {
+        RollCycle rollCycle = queue.rollCycle();
+        int[] cycles = cycleFiles().keySet().stream()
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
+        for (int cycle : cycles) {
+            if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
+                return;
+            }
+        }
+        tailer.toStart();
     }
 
     /** One journal record, valid until the next read. */
@@ -190,26 +266,43 @@ public final class Journal implements AutoCloseable {
 
     /** Deletes the journal's cycle files older than the cycle of {@code index} (all of it materialized). */
     public int deleteCyclesBefore(long index) throws IOException {
-        int keepFrom = CYCLE.toCycle(index);
+        int keepFrom = queue.rollCycle().toCycle(index);
         int current = queue.cycle();
-        DateTimeFormatter names = DateTimeFormatter.ofPattern(CYCLE.format()).withZone(ZoneOffset.UTC);
         int deleted = 0;
+        for (Map.Entry<Integer, Path> file : cycleFiles().entrySet()) {
+            int cycle = file.getKey();
+            if (cycle < keepFrom && cycle < current && Files.deleteIfExists(file.getValue())) {
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            // readers (read-only ones too) start from the oldest cycle the listing records
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    /** The journal's cycle files by cycle number. */
+    private Map<Integer, Path> cycleFiles() {
+        RollCycle rollCycle = queue.rollCycle();
+        DateTimeFormatter names =
+                DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        Map<Integer, Path> cycles = new TreeMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SingleChronicleQueue.SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 String stamp = name.substring(0, name.length() - SingleChronicleQueue.SUFFIX.length());
-                int cycle;
                 try {
-                    cycle = (int) (Instant.from(names.parse(stamp)).toEpochMilli() / CYCLE.lengthInMillis());
+                    cycles.put(
+                            (int) (Instant.from(names.parse(stamp)).toEpochMilli() / rollCycle.lengthInMillis()), file);
                 } catch (RuntimeException notACycleFile) {
-                    continue;
-                }
-                if (cycle < keepFrom && cycle < current && Files.deleteIfExists(file)) {
-                    deleted++;
+                    // metadata and other files
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the journal's files in " + dir, e);
         }
-        return deleted;
+        return cycles;
     }
 
     public Path dir() {

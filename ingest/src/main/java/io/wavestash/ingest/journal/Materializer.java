@@ -110,6 +110,16 @@ public final class Materializer implements Runnable {
         }
     }
 
+    /** True when every record the journal holds has been applied and made durable in the store. */
+    public boolean caughtUp() {
+        return position >= journal.lastIndex();
+    }
+
+    /** Records in the journal not yet applied and made durable in the store. */
+    public long lag() {
+        return journal.recordsAfter(position);
+    }
+
     /** Asks {@link #run} to return once everything journaled so far is stored. */
     public void stop() {
         stopping = true;

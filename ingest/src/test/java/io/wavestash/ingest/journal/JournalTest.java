@@ -1,0 +1,87 @@
+package io.wavestash.ingest.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wavestash.ingest.ring.ChunkEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal across cycle files: rolls, deletion of materialized cycles, and readers that start later. */
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readersFromTheStartSeeWhatIsLeftAfterOldCyclesWereDeleted() throws Exception {
+        List<Long> indexes = new ArrayList<>();
+        try (Journal journal = new Journal(dir, Duration.ofSeconds(1))) {
+            for (int cycle = 0; cycle < 3; cycle++) {
+                for (int i = 0; i < 5; i++) {
+                    indexes.add(journal.appendDropout("s", 1, cycle * 100L + i, cycle * 100L + i + 1));
+                }
+                waitForNextSecond();
+            }
+            assertThat(cycleFiles()).hasSize(3);
+            assertThat(journal.recordsAfter(-1)).isEqualTo(15);
+            assertThat(journal.recordsAfter(indexes.get(4))).isEqualTo(10);
+            assertThat(journal.recordsAfter(indexes.get(14))).isZero();
+
+            // everything up to the second cycle's first record is materialized: the first file goes
+            assertThat(journal.deleteCyclesBefore(indexes.get(5))).isEqualTo(1);
+            assertThat(cycleFiles()).hasSize(2);
+            assertThat(blocks(journal, -1)).containsExactly(100L, 101L, 102L, 103L, 104L, 200L, 201L, 202L, 203L, 204L);
+            assertThat(blocks(journal, indexes.get(7))).containsExactly(103L, 104L, 200L, 201L, 202L, 203L, 204L);
+
+            // a read-only journal cannot refresh Chronicle's listing of cycles; it still starts at the oldest file
+            try (Journal readOnly = Journal.readOnly(dir)) {
+                assertThat(blocks(readOnly, -1)).hasSize(10).startsWith(100L);
+            }
+        }
+        // and so does a writer that reopens it
+        try (Journal reopened = new Journal(dir, Duration.ofSeconds(1))) {
+            assertThat(blocks(reopened, -1)).hasSize(10).startsWith(100L);
+            assertThat(reopened.lastIndex()).isEqualTo(indexes.get(14));
+        }
+    }
+
+    @Test
+    void anExistingJournalKeepsTheCycleItWasCreatedWith() throws Exception {
+        long first;
+        try (Journal journal = new Journal(dir, Duration.ofSeconds(1))) {
+            first = journal.appendDropout("s", 1, 0, 1);
+        }
+        try (Journal journal = new Journal(dir, Duration.ofHours(1))) {
+            long second = journal.appendDropout("s", 1, 1, 2);
+            assertThat(blocks(journal, first)).containsExactly(1L);
+            assertThat(journal.deleteCyclesBefore(second)).isZero(); // the same one-second cycle or a later one
+        }
+    }
+
+    private List<Path> cycleFiles() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".cq4")).toList();
+        }
+    }
+
+    private static List<Long> blocks(Journal journal, long after) {
+        List<Long> blocks = new ArrayList<>();
+        try (Journal.Reader reader = journal.readerAfter(after)) {
+            Journal.Record r = new Journal.Record();
+            while (reader.next(r)) {
+                assertThat(r.kind).isEqualTo(ChunkEvent.Kind.DROPOUT);
+                blocks.add(r.block);
+            }
+        }
+        return blocks;
+    }
+
+    private static void waitForNextSecond() throws InterruptedException {
+        long now = System.currentTimeMillis();
+        Thread.sleep(1_000 - now % 1_000 + 20);
+    }
+}
