@@ -6,61 +6,82 @@ import io.wavestash.storage.SampleFormat;
 
 /**
  * Any stored PCM layout to floats in [-1, 1) and back, sample by sample (interleaved channels stay
- * interleaved), with TarsosDSP's converters. Unsigned samples are decoded here: TarsosDSP 2.4 centres them one
- * step low (8-bit 128, digital silence, comes out as 1/127, about -42 dBFS).
+ * interleaved). Integer samples of {@code b} bits are scaled by {@code 2^(b-1)}, as sox and libsndfile do, and
+ * rounded back: 8, 16 and 24-bit samples survive the round trip exactly (a float holds 24 bits), 32-bit ones to
+ * 24 bits. TarsosDSP's converters scale by {@code 2^(b-1) - 1} and truncate, which turns some samples one step
+ * down on the way back, and centre unsigned samples one step low; they are used for float samples only.
  */
 public final class PcmFloats {
-    private final TarsosDSPAudioFloatConverter converter;
+    private final TarsosDSPAudioFloatConverter floats;
     private final int bytesPerSample;
     private final boolean unsigned;
     private final boolean bigEndian;
+    private final double scale;
+    private final long min;
+    private final long max;
 
     public PcmFloats(SampleFormat format) {
-        TarsosDSPAudioFormat.Encoding encoding =
-                switch (format.encoding()) {
-                    case SIGNED -> TarsosDSPAudioFormat.Encoding.PCM_SIGNED;
-                    case UNSIGNED -> TarsosDSPAudioFormat.Encoding.PCM_UNSIGNED;
-                    case FLOAT -> TarsosDSPAudioFloatConverter.PCM_FLOAT;
-                };
-        this.converter = TarsosDSPAudioFloatConverter.getConverter(new TarsosDSPAudioFormat(
-                encoding,
-                format.sampleRateHz(),
-                format.bitsPerSample(),
-                format.channels(),
-                format.frameBytes(),
-                format.sampleRateHz(),
-                format.byteOrder() == SampleFormat.Endian.BIG));
-        if (converter == null) {
-            throw new IllegalArgumentException("no float conversion for " + format.describe());
-        }
         this.bytesPerSample = format.bytesPerSample();
         this.unsigned = format.encoding() == SampleFormat.Encoding.UNSIGNED;
         this.bigEndian = format.byteOrder() == SampleFormat.Endian.BIG;
+        int bits = format.bitsPerSample();
+        this.scale = Math.scalb(1.0, bits - 1);
+        this.min = -(1L << (bits - 1));
+        this.max = (1L << (bits - 1)) - 1;
+        if (format.encoding() == SampleFormat.Encoding.FLOAT) {
+            this.floats = TarsosDSPAudioFloatConverter.getConverter(new TarsosDSPAudioFormat(
+                    TarsosDSPAudioFloatConverter.PCM_FLOAT,
+                    format.sampleRateHz(),
+                    bits,
+                    format.channels(),
+                    format.frameBytes(),
+                    format.sampleRateHz(),
+                    bigEndian));
+            if (floats == null) {
+                throw new IllegalArgumentException("no float conversion for " + format.describe());
+            }
+        } else {
+            this.floats = null;
+        }
     }
 
     /** Decodes {@code samples} samples from {@code bytes} at {@code offset} into {@code dst} from 0. */
     public void decode(byte[] bytes, int offset, float[] dst, int samples) {
-        if (!unsigned) {
-            converter.toFloatArray(bytes, offset, dst, 0, samples);
+        if (floats != null) {
+            floats.toFloatArray(bytes, offset, dst, 0, samples);
             return;
         }
-        double half = 1L << (8 * bytesPerSample - 1);
-        for (int i = 0, at = offset; i < samples; i++, at += bytesPerSample) {
+        int width = bytesPerSample;
+        int signShift = 64 - 8 * width;
+        for (int i = 0, at = offset; i < samples; i++, at += width) {
             long raw = 0;
-            for (int b = 0; b < bytesPerSample; b++) {
-                int shift = 8 * (bigEndian ? bytesPerSample - 1 - b : b);
+            for (int b = 0; b < width; b++) {
+                int shift = 8 * (bigEndian ? width - 1 - b : b);
                 raw |= (bytes[at + b] & 0xFFL) << shift;
             }
-            dst[i] = (float) ((raw - half) / half);
+            long value = unsigned ? raw + min : raw << signShift >> signShift;
+            dst[i] = (float) (value / scale);
         }
     }
 
-    /** Encodes {@code samples} floats (clipped to full scale) into {@code dst} from 0. Signed or float formats. */
+    /** Encodes {@code samples} floats (clipped to full scale) into {@code dst} from 0. */
     public void encode(float[] src, int samples, byte[] dst) {
-        for (int i = 0; i < samples; i++) {
-            src[i] = Math.max(-1f, Math.min(1f, src[i]));
+        if (floats != null) {
+            for (int i = 0; i < samples; i++) {
+                src[i] = Math.max(-1f, Math.min(1f, src[i]));
+            }
+            floats.toByteArray(src, 0, samples, dst, 0);
+            return;
         }
-        converter.toByteArray(src, 0, samples, dst, 0);
+        int width = bytesPerSample;
+        for (int i = 0, at = 0; i < samples; i++, at += width) {
+            long value = Math.max(min, Math.min(max, Math.round(src[i] * scale)));
+            long raw = unsigned ? value - min : value;
+            for (int b = 0; b < width; b++) {
+                int shift = 8 * (bigEndian ? width - 1 - b : b);
+                dst[at + b] = (byte) (raw >>> shift);
+            }
+        }
     }
 
     public int bytesPerSample() {
