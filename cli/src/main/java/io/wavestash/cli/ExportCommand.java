@@ -11,6 +11,7 @@ import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WaveformQuery;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +90,7 @@ final class ExportCommand implements Callable<Integer> {
                         + String.join(", ", ids.stream().map(SensorId::value).toList()));
             }
             int grid = rate != null ? rate : Exporter.defaultRate(windows);
-            long seconds = java.time.Duration.between(fromInstant, toInstant).toSeconds();
+            long seconds = Duration.between(fromInstant, toInstant).toSeconds();
             Exporter.Progress progress = seconds >= PROGRESS_SECONDS ? bar(err, grid) : (done, total) -> {};
             Exporter.Result result = Exporter.export(windows, grid, chosen, out, progress);
             if (seconds >= PROGRESS_SECONDS) {

@@ -135,12 +135,7 @@ final class QueryCommand implements Callable<Integer> {
 
     private Path outputFile(SensorId sensor, boolean several) {
         Path base = Path.of(out);
-        if (!several) {
-            return base;
-        }
-        String name = base.getFileName().toString();
-        int dot = name.toLowerCase().endsWith(".wav") ? name.length() - 4 : name.length();
-        return base.resolveSibling(name.substring(0, dot) + "-" + sensor + name.substring(dot));
+        return several ? WavExport.perSensor(base, sensor) : base;
     }
 
     private void report(PrintWriter log, SensorWindow w, SensorWindow.Stream stream, String where) {

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wavestash.ingest.dsp.PcmFloats;
 import io.wavestash.storage.SampleFormat;
+import io.wavestash.storage.Times;
 import io.wavestash.storage.query.Gap;
 import io.wavestash.storage.query.QueryException;
 import io.wavestash.storage.query.Segment;
 import io.wavestash.storage.query.SensorWindow;
+import io.wavestash.storage.query.WavExport;
 import io.wavestash.storage.wav.WavHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,7 +91,7 @@ public final class Exporter {
             formats.add(sharedFormat(windows, rate));
         } else {
             for (SensorWindow w : windows) {
-                files.add(perSensor(out, w));
+                files.add(WavExport.perSensor(out, w.sensor()));
                 formats.add(
                         w.isEmpty()
                                 ? SampleFormat.pcm(rate, 16, 1)
@@ -99,14 +101,11 @@ public final class Exporter {
         List<Path> temps = new ArrayList<>();
         try (AlignedWindow grid = new AlignedWindow(windows, rate)) {
             for (Path file : files) {
-                Path dir = file.toAbsolutePath().getParent();
-                Files.createDirectories(dir);
-                temps.add(Files.createTempFile(dir, "." + file.getFileName(), ".part"));
+                temps.add(WavExport.tempBeside(file));
             }
             write(grid, formats, temps, progress);
             Path sidecar = Path.of(out + ".json");
-            Path sidecarTemp =
-                    Files.createTempFile(sidecar.toAbsolutePath().getParent(), "." + sidecar.getFileName(), ".part");
+            Path sidecarTemp = WavExport.tempBeside(sidecar);
             temps.add(sidecarTemp);
             Files.write(sidecarTemp, JSON.writeValueAsBytes(describe(grid, layout, files, formats)));
             for (int i = 0; i < files.size(); i++) {
@@ -152,12 +151,6 @@ public final class Exporter {
     /** A sensor's encoding and depth, as a WAV holds them, at another rate and channel count. */
     private static SampleFormat own(SampleFormat f, int rate, int channels) {
         return new SampleFormat(rate, f.bitsPerSample(), channels, f.encoding(), f.byteOrder()).wavNative();
-    }
-
-    private static Path perSensor(Path out, SensorWindow w) {
-        String name = out.getFileName().toString();
-        int dot = name.toLowerCase().endsWith(".wav") ? name.length() - 4 : name.length();
-        return out.resolveSibling(name.substring(0, dot) + "-" + w.sensor() + name.substring(dot));
     }
 
     private static void write(AlignedWindow grid, List<SampleFormat> formats, List<Path> temps, Progress progress)
@@ -269,10 +262,7 @@ public final class Exporter {
                 ObjectNode n = segments.addObject();
                 n.put("start", seg.start().toString());
                 n.put("end", seg.end().toString());
-                n.put(
-                        "session",
-                        io.wavestash.storage.Times.ofEpochMicros(seg.sessionEpochMicros())
-                                .toString());
+                n.put("session", Times.ofEpochMicros(seg.sessionEpochMicros()).toString());
                 n.put("firstFrame", grid.frameAt(seg.start()));
                 n.put("endFrame", grid.frameAt(seg.end()));
             }

@@ -3,7 +3,6 @@ package io.wavestash.ingest.journal;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.ingest.ring.ChunkEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,15 +191,14 @@ public final class Journal implements AutoCloseable {
      * it may name a file that is gone, and a tailer sent there finds nothing.
      */
     private void toOldestRecord(ExcerptTailer tailer) {
-        RollCycle rollCycle = queue.rollCycle();
-        int[] cycles = cycleFiles().keySet().stream()
-                .mapToInt(Integer::intValue)
-                .sorted()
-                .toArray();
-        for (int cycle : cycles) {
-            if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
-                return;
+        try {
+            for (int cycle : cycleFiles().keySet()) {
+                if (tailer.moveToIndex(queue.rollCycle().toIndex(cycle, 0))) {
+                    return;
+                }
             }
+        } catch (IOException cannotList) {
+            // Chronicle's own start is the best there is
         }
         tailer.toStart();
     }
@@ -282,8 +280,8 @@ public final class Journal implements AutoCloseable {
         return deleted;
     }
 
-    /** The journal's cycle files by cycle number. */
-    private Map<Integer, Path> cycleFiles() {
+    /** The journal's cycle files by cycle number, oldest first. */
+    private Map<Integer, Path> cycleFiles() throws IOException {
         RollCycle rollCycle = queue.rollCycle();
         DateTimeFormatter names =
                 DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
@@ -299,8 +297,6 @@ public final class Journal implements AutoCloseable {
                     // metadata and other files
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the journal's files in " + dir, e);
         }
         return cycles;
     }

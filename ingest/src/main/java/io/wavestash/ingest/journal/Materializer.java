@@ -47,7 +47,6 @@ public final class Materializer implements Runnable {
 
     private final DiskGuard guard;
     private volatile boolean waitingForRoom;
-    private volatile boolean drained;
 
     public Materializer(Journal journal, ChunkStore store, IngestStats stats, DiskGuard guard) throws IOException {
         this.journal = journal;
@@ -75,7 +74,6 @@ public final class Materializer implements Runnable {
                 boolean stopRequested =
                         stopping; // read before trying: a stop ends only a read that found nothing after it
                 boolean got = held || reader.next(r);
-                drained = !got && inBatch == 0;
                 if (got) {
                     held = !apply(r);
                     waitingForRoom = held;
@@ -123,11 +121,6 @@ public final class Materializer implements Runnable {
     /** Asks {@link #run} to return once everything journaled so far is stored. */
     public void stop() {
         stopping = true;
-    }
-
-    /** True when the last look found nothing more in the journal and everything read was committed. */
-    public boolean drained() {
-        return drained;
     }
 
     /** True while a record waits for room on the store's disk. */

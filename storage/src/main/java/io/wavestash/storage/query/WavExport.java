@@ -1,5 +1,6 @@
 package io.wavestash.storage.query;
 
+import io.wavestash.storage.SensorId;
 import io.wavestash.storage.wav.Pcm;
 import io.wavestash.storage.wav.WavHeader;
 import java.io.IOException;
@@ -16,6 +17,29 @@ public final class WavExport {
     private static final int BUFFER_BYTES = 1 << 20;
 
     private WavExport() {}
+
+    /**
+     * A new hidden file beside {@code file} (its directory created) to write into and then move over it, readable
+     * by all as an output file is.
+     */
+    public static Path tempBeside(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        try {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the file system's default permissions apply
+        }
+        return temp;
+    }
+
+    /** The file of one sensor among several: {@code out} with {@code -SENSOR} before its {@code .wav}. */
+    public static Path perSensor(Path out, SensorId sensor) {
+        String name = out.getFileName().toString();
+        int dot = name.toLowerCase().endsWith(".wav") ? name.length() - 4 : name.length();
+        return out.resolveSibling(name.substring(0, dot) + "-" + sensor + name.substring(dot));
+    }
 
     /** Streams the WAV to {@code out}; returns the bytes written. */
     public static long write(SensorWindow.Stream stream, WritableByteChannel out) throws IOException {
@@ -41,14 +65,7 @@ public final class WavExport {
 
     /** Writes the WAV to a file atomically: a failure leaves no partial file behind. */
     public static long write(SensorWindow.Stream stream, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        try {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the file system's default permissions apply
-        }
+        Path temp = tempBeside(file);
         try {
             long written;
             try (FileChannel out =
