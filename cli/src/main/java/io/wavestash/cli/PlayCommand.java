@@ -11,6 +11,8 @@ import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WaveformQuery;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,14 +25,27 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "play",
-        description = "Play a sensor's session or time window on an audio device (gaps as silence, or skipped).",
+        description = "Play a sensor's session or time window on an audio device (gaps as silence, or skipped);"
+                + " several sensors play together, mixed or each on its own channels.",
         mixinStandardHelpOptions = true)
 final class PlayCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--sensor", required = true, paramLabel = "ID", description = "The sensor to play.")
+    @Option(
+            names = "--sensor",
+            required = true,
+            paramLabel = "ID[,ID...]",
+            description = "The sensor to play, or several (with --from/--to), aligned on one sample grid.")
     String sensor;
+
+    @Option(
+            names = "--layout",
+            paramLabel = "mix|channels",
+            defaultValue = "mix",
+            description = "Several sensors: mix them into the same channels (default), or give each its own output"
+                    + " channels, in --sensor order.")
+    String layout;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
@@ -74,7 +89,18 @@ final class PlayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SensorId id = Cli.sensor(sensor, "--sensor");
+        List<SensorId> ids = Cli.sensors(sensor, "--sensor");
+        Player.Layout chosen =
+                switch (layout.toLowerCase(Locale.ROOT)) {
+                    case "mix" -> Player.Layout.MIX;
+                    case "channels" -> Player.Layout.CHANNELS;
+                    default -> throw new Main.UserException(
+                            "--layout: expected mix or channels, found '" + layout + "'");
+                };
+        if (what.session != null && ids.size() > 1) {
+            throw new Main.UserException(
+                    "--session: names one sensor's session; play several sensors with --from and --to");
+        }
         Player.Options options;
         try {
             options = new Player.Options(gain, speed, skipGaps);
@@ -85,8 +111,9 @@ final class PlayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ChunkStore store = storeOptions.open(Stores.Access.READ)) {
             WaveformQuery query = new WaveformQuery(store);
-            SensorWindow window;
+            List<SensorWindow> windows;
             if (what.session != null) {
+                SensorId id = ids.get(0);
                 long start = Cli.sessionStart(what.session, "--session");
                 store.refresh();
                 SessionEntry entry = store.sessions(id).get(start);
@@ -94,29 +121,31 @@ final class PlayCommand implements Callable<Integer> {
                     throw new Main.UserException("--session: sensor '" + id + "' has no session starting at "
                             + Times.ofEpochMicros(start) + (store.sessions(id).isEmpty() ? " (unknown sensor)" : ""));
                 }
-                window = query.window(
-                        id, Times.ofEpochMicros(start), entry.clock().instantOf(entry.endFrame()));
+                windows = List.of(query.window(
+                        id, Times.ofEpochMicros(start), entry.clock().instantOf(entry.endFrame())));
             } else {
                 Instant from = Cli.instant(what.window.from, "--from");
                 Instant to = Cli.instant(what.window.to, "--to");
-                window = query.window(id, from, to);
+                if (ids.size() > 1) {
+                    for (SensorId id : ids) {
+                        if (store.sessions(id).isEmpty()) {
+                            throw new Main.UserException("--sensor: no sensor '" + id + "' in the store");
+                        }
+                    }
+                }
+                windows = ids.size() == 1 ? List.of(query.window(ids.get(0), from, to)) : query.windows(ids, from, to);
             }
-            if (window.isEmpty()) {
-                throw new QueryException(
-                        "no samples of sensor " + id + " in [" + window.from() + ", " + window.to() + ")");
+            if (windows.stream().allMatch(SensorWindow::isEmpty)) {
+                SensorWindow w = windows.get(0);
+                throw new QueryException("no samples of sensor(s) "
+                        + String.join(", ", ids.stream().map(SensorId::value).toList()) + " in [" + w.from() + ", "
+                        + w.to() + ")");
             }
             Player player = new Player(device, options);
-            Player.Plan plan = player.plan(window.format());
-            int rate = window.format().sampleRateHz();
-            err.printf(
-                    "%s on '%s': %s%s%n",
-                    id,
-                    player.deviceName(),
-                    plan.describe(),
-                    window.gaps().isEmpty()
-                            ? ""
-                            : ", " + window.gaps().size() + " gap(s) " + (skipGaps ? "skipped" : "as silence"));
-            err.flush();
+            int rate = windows.size() == 1
+                    ? windows.get(0).format().sampleRateHz()
+                    : io.wavestash.playback.Exporter.defaultRate(windows);
+            Instant start = windows.get(0).from();
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 stopRequested = true;
@@ -130,15 +159,48 @@ final class PlayCommand implements Callable<Integer> {
             long played;
             try {
                 played = player.play(
-                        window,
-                        (done, total) -> {
-                            err.printf(
-                                    Locale.ROOT,
-                                    "\r  %s / %s  %s",
-                                    Cli.seconds(done, rate),
-                                    Cli.seconds(total, rate),
-                                    window.from().plusNanos(done * 1_000_000_000L / rate));
-                            err.flush();
+                        windows,
+                        chosen,
+                        new Player.Progress() {
+                            @Override
+                            public void started(Player.Plan plan) {
+                                err.printf(
+                                        "%s on '%s': %s%n",
+                                        describe(windows, chosen),
+                                        player.deviceName(),
+                                        windows.size() == 1
+                                                ? plan.describe()
+                                                : "aligned on a " + rate + " Hz grid, played as "
+                                                        + plan.line().describe());
+                                for (SensorWindow w : windows) {
+                                    if (windows.size() > 1 || !w.gaps().isEmpty()) {
+                                        err.printf(
+                                                "  %s: %s, %d gap(s)%s%n",
+                                                w.sensor(),
+                                                w.isEmpty()
+                                                        ? "no samples"
+                                                        : w.format().describe(),
+                                                w.gaps().size(),
+                                                w.gaps().isEmpty() ? "" : skipGaps ? " skipped" : " as silence");
+                                    }
+                                }
+                                err.flush();
+                            }
+
+                            @Override
+                            public void at(long done, long total) {
+                                // with gaps skipped, the position in the audio is not an instant of the window
+                                err.printf(
+                                        Locale.ROOT,
+                                        "\r  %s / %s  %s",
+                                        Cli.seconds(done, rate),
+                                        Cli.seconds(total, rate),
+                                        skipGaps
+                                                ? ""
+                                                : start.plusNanos(done * 1_000_000_000L / rate)
+                                                        .truncatedTo(ChronoUnit.MICROS));
+                                err.flush();
+                            }
                         },
                         () -> stopRequested);
             } finally {
@@ -152,5 +214,14 @@ final class PlayCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    private static String describe(List<SensorWindow> windows, Player.Layout layout) {
+        if (windows.size() == 1) {
+            return windows.get(0).sensor().value();
+        }
+        String names =
+                String.join(", ", windows.stream().map(w -> w.sensor().value()).toList());
+        return (layout == Player.Layout.MIX ? "mix of " : "channels of ") + names;
     }
 }

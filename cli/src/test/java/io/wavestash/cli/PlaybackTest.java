@@ -131,6 +131,108 @@ class PlaybackTest {
     }
 
     @Test
+    void severalSensorsPlayOnTheirOwnChannelsOrMixedOnOneGrid() throws Exception {
+        Path a = Sox.synth(dir.resolve("a.wav"), 16_000, 16, "signed-integer", 1, 2.0);
+        Path b = Sox.synth(dir.resolve("b.wav"), 16_000, 16, "signed-integer", 1, 1.0);
+        importWav(a, "left", "2026-11-20T10:00:00Z");
+        importWav(b, "right", "2026-11-20T10:00:00.5Z"); // 8000 frames into the window, ends 0.5 s before it does
+        CliRun run = play(
+                "--sensor",
+                "left,right",
+                "--layout",
+                "channels",
+                "--from",
+                "2026-11-20T10:00:00Z",
+                "--to",
+                "2026-11-20T10:00:02Z");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err())
+                .contains("channels of left, right", "16000 Hz, 16-bit signed, 2 ch", "right: ", "2 gap(s) as silence");
+        short[] left = shorts(Sox.dataOf(a));
+        short[] right = shorts(Sox.dataOf(b));
+        short[] got = shorts(Files.readAllBytes(played));
+        assertThat(got).as("stereo frames for 2 s").hasSize(2 * 32_000);
+        for (int f = 0; f < 32_000; f++) {
+            short r = f >= 8_000 && f < 24_000 ? right[f - 8_000] : 0;
+            if (got[2 * f] != left[f] || got[2 * f + 1] != r) {
+                throw new AssertionError("frame " + f + ": got " + got[2 * f] + "/" + got[2 * f + 1] + ", expected "
+                        + left[f] + "/" + r);
+            }
+        }
+
+        Files.delete(played);
+        run = play("--sensor", "left,right", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:02Z");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("mix of left, right", "16000 Hz, 16-bit signed, 1 ch");
+        got = shorts(Files.readAllBytes(played));
+        assertThat(got).as("mono frames for 2 s").hasSize(32_000);
+        // each sensor at half its level, summed: within one step of the 16-bit grid
+        for (int f = 0; f < 32_000; f++) {
+            double expected = (left[f] + (f >= 8_000 && f < 24_000 ? right[f - 8_000] : 0)) / 2.0;
+            assertThat(Math.abs(got[f] - expected)).as("frame " + f).isLessThanOrEqualTo(1.0);
+        }
+
+        Files.delete(played);
+        Path c = Sox.synth(dir.resolve("c.wav"), 44_100, 16, "signed-integer", 2, 1.0);
+        importWav(c, "wide", "2026-11-20T10:00:03Z"); // after left ends: the grid is 44.1 kHz stereo
+        run = play(
+                "--sensor",
+                "left,wide",
+                "--from",
+                "2026-11-20T10:00:00Z",
+                "--to",
+                "2026-11-20T10:00:04Z",
+                "--skip-gaps");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("44100 Hz, 16-bit signed, 2 ch", "skipped", "played 3.000 s");
+        assertThat(Files.size(played))
+                .as("left's 2 s and wide's 1 s, the second between them left out")
+                .isEqualTo(3L * 44_100 * 4);
+    }
+
+    @Test
+    void aDeviceThatTakesNoFormatJavaSoundCanWriteIsAClearError() throws Exception {
+        // a real ALSA device whose playback side takes float samples only, which javax.sound cannot write
+        Files.writeString(
+                home.resolve(".asoundrc"),
+                """
+                pcm.out {
+                  type file
+                  slave.pcm "null"
+                  file "%s"
+                  format "raw"
+                }
+                pcm.!default {
+                  type asym
+                  playback.pcm { type lfloat; slave { pcm "out"; format S16_LE } }
+                  capture.pcm "out"
+                }
+                """
+                        .formatted(played));
+        Path voice = Sox.synth(dir.resolve("v.wav"), 16_000, 16, "signed-integer", 1, 1.0);
+        importWav(voice, "v", "2026-11-20T10:00:00Z");
+        CliRun run = play(
+                "--sensor",
+                "v",
+                "--from",
+                "2026-11-20T10:00:00Z",
+                "--to",
+                "2026-11-20T10:00:01Z",
+                "--device",
+                "default");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().lines().toList())
+                .singleElement()
+                .asString()
+                .startsWith("wavestash: error: device '")
+                .contains("[default]' offers no playback line in any sample format javax.sound handles");
+        run = play("--sensor", "v", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("no audio playback device").doesNotContain("Exception");
+        assertThat(played).doesNotExist();
+    }
+
+    @Test
     void badRequestsAreOneLineAndNonZero() throws Exception {
         Path voice = Sox.synth(dir.resolve("v.wav"), 16_000, 16, "signed-integer", 1, 1.0);
         importWav(voice, "v", "2026-11-20T10:00:00Z");
@@ -141,6 +243,9 @@ class PlaybackTest {
             {"--sensor", "w", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z"},
             {"--sensor", "v", "--session", "2026-11-20T10:00:00.5Z"},
             {"--sensor", "v", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z", "--speed", "0"},
+            {"--sensor", "v,w", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z"},
+            {"--sensor", "v,v2", "--session", "2026-11-20T10:00:00Z"},
+            {"--sensor", "v", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:01Z", "--layout", "x"},
         };
         String[] expect = {
             "no playback device matches 'nosuch'",
@@ -149,6 +254,9 @@ class PlaybackTest {
             "unknown sensor 'w'",
             "has no session starting at 2026-11-20T10:00:00.500Z",
             "--speed: speed must be from 0.0625 to 16",
+            "--sensor: no sensor 'w' in the store",
+            "--session: names one sensor's session",
+            "--layout: expected mix or channels, found 'x'",
         };
         for (int i = 0; i < cases.length; i++) {
             CliRun run = play(cases[i]);

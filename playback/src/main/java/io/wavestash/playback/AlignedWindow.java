@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -102,6 +103,33 @@ public final class AlignedWindow implements AutoCloseable {
         }
         position += n;
         return n;
+    }
+
+    /** Grid frames {@code [first, end)}. */
+    public record Frames(long first, long end) {}
+
+    /** The stretches of the grid where at least one sensor has samples, in order, merged, within the window. */
+    public List<Frames> covered() {
+        List<Span> all = new ArrayList<>();
+        for (Track t : tracks) {
+            all.addAll(t.spans);
+        }
+        all.sort(Comparator.comparingLong(Span::first));
+        List<Frames> out = new ArrayList<>();
+        for (Span s : all) {
+            long first = Math.max(0, s.first());
+            long end = Math.min(frames, s.end());
+            if (end <= first) {
+                continue;
+            }
+            Frames last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && first <= last.end()) {
+                out.set(out.size() - 1, new Frames(last.first(), Math.max(last.end(), end)));
+            } else {
+                out.add(new Frames(first, end));
+            }
+        }
+        return out;
     }
 
     /** Grid frames handed out so far. */

@@ -8,6 +8,7 @@ import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.query.SensorWindow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.sound.sampled.DataLine;
@@ -55,6 +56,9 @@ public final class Player {
     /** Told where playback is, about every half second of audio and at the end. */
     public interface Progress {
         void at(long framesPlayed, long framesTotal);
+
+        /** Told once, when the line is open, how the window is played. */
+        default void started(Plan plan) {}
     }
 
     /**
@@ -74,79 +78,252 @@ public final class Player {
     }
 
     private final Mixer mixer;
+    private final SourceDataLine given;
     private final Options options;
 
     /** A player on the mixer named {@code device} (as {@link AudioDevices#find}; null: the default). */
     public Player(String device, Options options) {
         this.mixer = AudioDevices.find(device, AudioDevices.Direction.PLAYBACK);
+        this.given = null;
+        this.options = options;
+    }
+
+    /**
+     * A player on a line the caller got. If the line is open, samples are converted to its format (and it is
+     * left open); otherwise it is opened in the stored format, or the best one it takes, and closed at the end.
+     */
+    public Player(SourceDataLine line, Options options) {
+        this.mixer = null;
+        this.given = line;
         this.options = options;
     }
 
     public String deviceName() {
-        return mixer.getMixerInfo().getName();
+        return mixer != null
+                ? mixer.getMixerInfo().getName()
+                : given.getLineInfo().toString();
     }
 
-    /** The format the line would be opened with for a window's format, and whether samples are converted. */
-    public Plan plan(SampleFormat stored) {
-        if (!options.changesSamples() && takes(stored)) {
-            return new Plan(stored, stored, false);
-        }
-        for (SampleFormat candidate : conversions(stored)) {
-            if (takes(candidate)) {
-                return new Plan(stored, candidate, true);
-            }
-        }
-        throw new AudioDeviceException("device '" + deviceName() + "' cannot play " + stored.describe()
-                + " and takes none of the formats it could be converted to; it supports: "
-                + String.join("; ", AudioDevices.formats(mixer, AudioDevices.Direction.PLAYBACK)));
+    /** Several sensors on one device: mixed into the same channels, or each on its own output channels. */
+    public enum Layout {
+        /** Every sensor in the same channels (as many as the sensor with the most), each at 1/N of its level. */
+        MIX,
+        /** Each sensor's channels in turn on their own output channels. */
+        CHANNELS
     }
 
-    /** Plays the window to its end, or until {@code stop} says so; returns the frames handed to the line. */
+    /**
+     * Plays one window to its end, or until {@code stop} says so; returns the frames handed to the line, counted
+     * in the stored rate.
+     */
     public long play(SensorWindow window, Progress progress, BooleanSupplier stop) throws LineUnavailableException {
         SensorWindow.Stream stream = options.skipGaps() ? window.samples() : window.filled();
-        Plan plan = plan(stream.format());
-        SourceDataLine line = (SourceDataLine)
-                mixer.getLine(new DataLine.Info(SourceDataLine.class, AudioDevices.toJava(plan.line())));
-        SampleFormat out = plan.line();
-        line.open(AudioDevices.toJava(out), Math.max(out.sampleRateHz() / 4, BLOCK_FRAMES) * out.frameBytes());
         try (stream) {
-            line.start();
-            long total = stream.frames();
-            Converter converter = plan.converted() ? new Converter(plan.stored(), out, options) : null;
-            byte[] block = new byte[BLOCK_FRAMES * plan.stored().frameBytes()];
-            long played = 0;
-            long reportEvery = Math.max(1, plan.stored().sampleRateHz() / 2);
-            long nextReport = reportEvery;
-            while (!stop.getAsBoolean()) {
-                int n = readBlock(stream, block);
-                if (n <= 0) {
-                    break;
+            SampleFormat stored = stream.format();
+            Opened opened = open(stored);
+            SourceDataLine line = opened.line;
+            Plan plan = opened.plan;
+            progress.started(plan);
+            try {
+                line.start();
+                long total = stream.frames();
+                Converter converter = plan.converted() ? new Converter(stored, plan.line(), options) : null;
+                byte[] block = new byte[BLOCK_FRAMES * stored.frameBytes()];
+                long played = 0;
+                long reportEvery = Math.max(1, stored.sampleRateHz() / 2);
+                long nextReport = reportEvery;
+                while (!stop.getAsBoolean()) {
+                    int n = readBlock(stream, block);
+                    if (n <= 0) {
+                        break;
+                    }
+                    if (converter == null) {
+                        line.write(block, 0, n);
+                    } else {
+                        converter.convert(block, n, false, (bytes, length) -> line.write(bytes, 0, length));
+                    }
+                    played += n / stored.frameBytes();
+                    if (played >= nextReport) {
+                        progress.at(played, total);
+                        nextReport = played + reportEvery;
+                    }
                 }
-                if (converter == null) {
-                    line.write(block, 0, n);
-                } else {
-                    converter.convert(block, n, false, (bytes, length) -> line.write(bytes, 0, length));
-                }
-                played += n / plan.stored().frameBytes();
-                if (played >= nextReport) {
-                    progress.at(played, total);
-                    nextReport = played + reportEvery;
+                finish(line, converter, stop);
+                progress.at(played, total);
+                return played;
+            } finally {
+                if (opened.owned()) {
+                    line.close();
                 }
             }
-            if (converter != null && !stop.getAsBoolean()) {
-                converter.convert(block, 0, true, (bytes, length) -> line.write(bytes, 0, length));
-            }
-            if (stop.getAsBoolean()) {
-                line.stop();
-                line.flush();
-            } else {
-                line.drain();
-            }
-            progress.at(played, total);
-            return played;
-        } finally {
-            line.close();
         }
+    }
+
+    /**
+     * Plays several sensors' windows (the same {@code [from, to)}) together, aligned on one sample grid at the
+     * highest of their rates ({@link AlignedWindow}): mixed, or each on its own output channels. With
+     * {@link Options#skipGaps()}, only the stretches where no sensor has samples are left out. Returns the grid
+     * frames handed to the line.
+     */
+    public long play(List<SensorWindow> windows, Layout layout, Progress progress, BooleanSupplier stop)
+            throws LineUnavailableException {
+        if (windows.size() == 1) {
+            return play(windows.get(0), progress, stop);
+        }
+        int rate = Exporter.defaultRate(windows);
+        try (AlignedWindow grid = new AlignedWindow(windows, rate)) {
+            int[] sensorChannels = grid.sensorChannels();
+            int sounding = (int) windows.stream().filter(w -> !w.isEmpty()).count();
+            int channels = layout == Layout.CHANNELS
+                    ? grid.channels()
+                    : windows.stream()
+                            .filter(w -> !w.isEmpty())
+                            .mapToInt(w -> w.format().channels())
+                            .max()
+                            .orElse(1);
+            SampleFormat shared = Exporter.sharedFormat(windows, rate);
+            SampleFormat mixed =
+                    new SampleFormat(rate, shared.bitsPerSample(), channels, shared.encoding(), shared.byteOrder());
+            Opened opened = open(mixed, conversions(mixed));
+            SourceDataLine line = opened.line;
+            progress.started(opened.plan);
+            try {
+                line.start();
+                Converter converter = new Converter(mixed, opened.plan.line(), options);
+                List<AlignedWindow.Frames> covered = grid.covered();
+                long total = options.skipGaps()
+                        ? covered.stream().mapToLong(f -> f.end() - f.first()).sum()
+                        : grid.frames();
+                float[][] block = new float[grid.channels()][BLOCK_FRAMES];
+                float[][] out = layout == Layout.CHANNELS ? block : new float[channels][BLOCK_FRAMES];
+                float[][] kept = new float[channels][BLOCK_FRAMES];
+                float scale = 1f / Math.max(1, sounding);
+                long played = 0;
+                long reportEvery = Math.max(1, rate / 2);
+                long nextReport = reportEvery;
+                int range = 0;
+                while (!stop.getAsBoolean()) {
+                    long at = grid.position();
+                    int n = grid.read(block, BLOCK_FRAMES);
+                    if (n <= 0) {
+                        break;
+                    }
+                    if (layout == Layout.MIX) {
+                        for (float[] c : out) {
+                            Arrays.fill(c, 0, n, 0f);
+                        }
+                        for (int s = 0, first = 0; s < sensorChannels.length; first += sensorChannels[s], s++) {
+                            if (!windows.get(s).isEmpty()) {
+                                mapChannels(block, first, sensorChannels[s], out, channels, n, scale);
+                            }
+                        }
+                    }
+                    float[][] result = out;
+                    int frames = n;
+                    if (options.skipGaps()) {
+                        frames = 0;
+                        while (range < covered.size() && covered.get(range).end() <= at) {
+                            range++;
+                        }
+                        for (int r = range; r < covered.size() && covered.get(r).first() < at + n; r++) {
+                            int a = (int) (Math.max(at, covered.get(r).first()) - at);
+                            int b = (int) (Math.min(at + n, covered.get(r).end()) - at);
+                            for (int c = 0; c < channels; c++) {
+                                System.arraycopy(out[c], a, kept[c], frames, b - a);
+                            }
+                            frames += b - a;
+                        }
+                        result = kept;
+                    }
+                    if (frames > 0) {
+                        converter.convert(result, frames, false, (bytes, length) -> line.write(bytes, 0, length));
+                    }
+                    played += frames;
+                    if (played >= nextReport) {
+                        progress.at(played, total);
+                        nextReport = played + reportEvery;
+                    }
+                }
+                finish(line, converter, stop);
+                progress.at(played, total);
+                return played;
+            } finally {
+                if (opened.owned()) {
+                    line.close();
+                }
+            }
+        }
+    }
+
+    private static void finish(SourceDataLine line, Converter converter, BooleanSupplier stop) {
+        if (converter != null && !stop.getAsBoolean()) {
+            converter.flush((bytes, length) -> line.write(bytes, 0, length));
+        }
+        if (stop.getAsBoolean()) {
+            line.stop();
+            line.flush();
+        } else {
+            line.drain();
+        }
+    }
+
+    /** A line ready to play, and whether it is closed at the end (not a line the caller opened). */
+    private record Opened(SourceDataLine line, Plan plan, boolean owned) {}
+
+    /** Opens a line for a window's format: as stored if the device takes it and nothing is to change. */
+    private Opened open(SampleFormat stored) throws LineUnavailableException {
+        List<SampleFormat> candidates = new ArrayList<>();
+        if (!options.changesSamples()) {
+            candidates.add(stored);
+        }
+        candidates.addAll(conversions(stored));
+        return open(stored, candidates.stream().distinct().toList());
+    }
+
+    /**
+     * Opens a line in the first of {@code candidates} the device both lists and then really opens (a device can
+     * list a format and refuse it when opened, as an ALSA plugin with fixed channels does).
+     */
+    private Opened open(SampleFormat stored, List<SampleFormat> candidates) throws LineUnavailableException {
+        if (given != null && given.isOpen()) {
+            SampleFormat format = AudioDevices.fromJava(given.getFormat());
+            boolean asStored = format.equals(stored) && !options.changesSamples();
+            return new Opened(given, new Plan(stored, format, !asStored), false);
+        }
+        LineUnavailableException refused = null;
+        for (SampleFormat candidate : candidates) {
+            if (!takes(candidate)) {
+                continue;
+            }
+            SourceDataLine line = given != null
+                    ? given
+                    : (SourceDataLine)
+                            mixer.getLine(new DataLine.Info(SourceDataLine.class, AudioDevices.toJava(candidate)));
+            try {
+                line.open(
+                        AudioDevices.toJava(candidate),
+                        Math.max(candidate.sampleRateHz() / 4, BLOCK_FRAMES) * candidate.frameBytes());
+            } catch (LineUnavailableException | IllegalArgumentException e) {
+                refused = e instanceof LineUnavailableException l ? l : new LineUnavailableException(e.getMessage());
+                continue;
+            }
+            boolean asStored = candidate.equals(stored) && !options.changesSamples();
+            return new Opened(line, new Plan(stored, candidate, !asStored), true);
+        }
+        if (refused != null) {
+            throw new AudioDeviceException("device '" + deviceName() + "' refused to open a line for "
+                    + stored.describe() + " and for every format it could be converted to (" + refused.getMessage()
+                    + ")");
+        }
+        throw cannotPlay(stored);
+    }
+
+    private AudioDeviceException cannotPlay(SampleFormat stored) {
+        return new AudioDeviceException("device '" + deviceName() + "' cannot play " + stored.describe()
+                + " and takes none of the formats it could be converted to; it supports: "
+                + (mixer == null
+                        ? "the line's formats: " + Arrays.toString(((DataLine.Info) given.getLineInfo()).getFormats())
+                        : String.join("; ", AudioDevices.formats(mixer, AudioDevices.Direction.PLAYBACK))));
     }
 
     private static int readBlock(SensorWindow.Stream stream, byte[] block) {
@@ -160,7 +337,12 @@ public final class Player {
     }
 
     private boolean takes(SampleFormat f) {
-        return mixer.isLineSupported(new DataLine.Info(SourceDataLine.class, AudioDevices.toJava(f)));
+        DataLine.Info info = new DataLine.Info(SourceDataLine.class, AudioDevices.toJava(f));
+        if (given != null) {
+            return given.getLineInfo() instanceof DataLine.Info lineInfo
+                    && lineInfo.isFormatSupported(info.getFormats()[0]);
+        }
+        return mixer.isLineSupported(info);
     }
 
     /**
@@ -186,7 +368,33 @@ public final class Player {
         return out.stream().distinct().toList();
     }
 
-    /** Stored PCM to the line's: floats, gain, channel map, resampling (rate and speed), encoding. */
+    /**
+     * Spreads {@code count} channels of {@code in} from {@code first} over the {@code outCount} channels of
+     * {@code out}, adding {@code scale} times each: the same number of channels as they are; more outputs: the
+     * inputs repeated in turn; fewer: each output the mean of the inputs {@code c, c + outCount, ...}.
+     */
+    static void mapChannels(float[][] in, int first, int count, float[][] out, int outCount, int frames, float scale) {
+        for (int c = 0; c < outCount; c++) {
+            float[] dst = out[c];
+            if (outCount >= count) {
+                float[] src = in[first + c % count];
+                for (int f = 0; f < frames; f++) {
+                    dst[f] += src[f] * scale;
+                }
+            } else {
+                int sources = (count - c + outCount - 1) / outCount;
+                float s = scale / sources;
+                for (int src = c; src < count; src += outCount) {
+                    float[] from = in[first + src];
+                    for (int f = 0; f < frames; f++) {
+                        dst[f] += from[f] * s;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Samples to the line's format: floats, gain, channel map, resampling (rate and speed), encoding. */
     static final class Converter {
         interface Sink {
             void write(byte[] bytes, int length);
@@ -200,7 +408,8 @@ public final class Player {
         private final double factor;
         private final Resampler[] resamplers;
         private float[] interleaved = new float[0];
-        private float[][] channels;
+        private float[][] decoded = new float[0][0];
+        private float[][] mapped = new float[0][0];
         private float[][] resampled;
         private float[] outInterleaved = new float[0];
         private byte[] outBytes = new byte[0];
@@ -220,20 +429,43 @@ public final class Player {
             }
         }
 
+        /** Converts {@code length} bytes of samples in the input format. */
         void convert(byte[] bytes, int length, boolean last, Sink sink) {
             int frames = length / in.frameBytes();
             int samples = frames * in.channels();
             if (interleaved.length < samples) {
                 interleaved = new float[samples];
             }
-            if (frames > 0) {
-                decode.decode(bytes, 0, interleaved, samples);
+            decode.decode(bytes, 0, interleaved, samples);
+            if (decoded.length == 0 || decoded[0].length < frames) {
+                decoded = new float[in.channels()][frames];
             }
-            if (channels == null || channels[0].length < frames) {
-                channels = new float[out.channels()][Math.max(frames, 1)];
+            for (int f = 0, at = 0; f < frames; f++) {
+                for (int c = 0; c < in.channels(); c++) {
+                    decoded[c][f] = interleaved[at++];
+                }
             }
-            mapChannels(frames);
+            convert(decoded, frames, last, sink);
+        }
+
+        /** Makes what the resamplers still hold at the end of the input. */
+        void flush(Sink sink) {
+            convert(new float[in.channels()][0], 0, true, sink);
+        }
+
+        /** Converts {@code frames} frames of {@code channels} (as many as the input format has). */
+        void convert(float[][] channels, int frames, boolean last, Sink sink) {
             float[][] result = channels;
+            if (in.channels() != out.channels()) {
+                if (mapped.length == 0 || mapped[0].length < frames) {
+                    mapped = new float[out.channels()][Math.max(frames, 1)];
+                }
+                for (float[] c : mapped) {
+                    Arrays.fill(c, 0, frames, 0f);
+                }
+                mapChannels(channels, 0, in.channels(), mapped, out.channels(), frames, 1f);
+                result = mapped;
+            }
             int outFrames = frames;
             if (factor != 1) {
                 int capacity = (int) Math.ceil(frames * factor) + 8192;
@@ -247,7 +479,7 @@ public final class Player {
                     while (generated < capacity) {
                         Resampler.Result r = resamplers[c].process(
                                 factor,
-                                channels[c],
+                                result[c],
                                 consumed,
                                 frames - consumed,
                                 last,
@@ -280,33 +512,6 @@ public final class Player {
             }
             encode.encode(outInterleaved, outSamples, outBytes);
             sink.write(outBytes, outSamples * out.bytesPerSample());
-        }
-
-        /** Same channels: as they are; more: repeated in turn; fewer: each output the mean of its inputs. */
-        private void mapChannels(int frames) {
-            int ic = in.channels();
-            int oc = out.channels();
-            for (int c = 0; c < oc; c++) {
-                float[] dst = channels[c];
-                if (oc >= ic) {
-                    int src = c % ic;
-                    for (int f = 0; f < frames; f++) {
-                        dst[f] = interleaved[f * ic + src];
-                    }
-                } else {
-                    int count = 0;
-                    java.util.Arrays.fill(dst, 0, frames, 0f);
-                    for (int src = c; src < ic; src += oc) {
-                        count++;
-                        for (int f = 0; f < frames; f++) {
-                            dst[f] += interleaved[f * ic + src];
-                        }
-                    }
-                    for (int f = 0; f < frames; f++) {
-                        dst[f] /= count;
-                    }
-                }
-            }
         }
     }
 }

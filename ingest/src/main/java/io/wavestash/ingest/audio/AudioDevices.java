@@ -60,11 +60,21 @@ public final class AudioDevices {
      * lines of the direction; null picks the first such mixer, as the system default does.
      */
     public static Mixer find(String name, Direction direction) {
+        List<Mixer> all = new ArrayList<>();
         List<Mixer> candidates = new ArrayList<>();
         for (Mixer.Info info : AudioSystem.getMixerInfo()) {
             Mixer mixer = AudioSystem.getMixer(info);
+            all.add(mixer);
             if (mixer.isLineSupported(new Line.Info(direction.lineClass))) {
                 candidates.add(mixer);
+            }
+        }
+        if (name != null) {
+            Mixer named = byName(all, name);
+            if (named != null && !candidates.contains(named)) {
+                throw new AudioDeviceException("device '" + named.getMixerInfo().getName() + "' offers no "
+                        + direction.word + " line in any sample format javax.sound handles (integer PCM), so no"
+                        + " format can be converted for it");
             }
         }
         if (candidates.isEmpty()) {
@@ -74,23 +84,31 @@ public final class AudioDevices {
         if (name == null) {
             return candidates.get(0);
         }
-        for (Mixer m : candidates) {
+        Mixer named = byName(candidates, name);
+        if (named != null) {
+            return named;
+        }
+        long partial = candidates.stream().filter(m -> contains(m, name)).count();
+        List<String> names = candidates.stream()
+                .map(m -> "'" + m.getMixerInfo().getName() + "'")
+                .toList();
+        throw new AudioDeviceException((partial == 0 ? "no " : "more than one ") + direction.word + " device matches '"
+                + name + "'; " + direction.word + " devices: " + String.join(", ", names));
+    }
+
+    /** The mixer named exactly {@code name}, else the only one whose name contains it; null if none is. */
+    private static Mixer byName(List<Mixer> mixers, String name) {
+        for (Mixer m : mixers) {
             if (m.getMixerInfo().getName().equals(name)) {
                 return m;
             }
         }
-        List<Mixer> partial = candidates.stream()
-                .filter(m ->
-                        m.getMixerInfo().getName().toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)))
-                .toList();
-        if (partial.size() == 1) {
-            return partial.get(0);
-        }
-        List<String> names = candidates.stream()
-                .map(m -> "'" + m.getMixerInfo().getName() + "'")
-                .toList();
-        throw new AudioDeviceException((partial.isEmpty() ? "no " : "more than one ") + direction.word
-                + " device matches '" + name + "'; " + direction.word + " devices: " + String.join(", ", names));
+        List<Mixer> partial = mixers.stream().filter(m -> contains(m, name)).toList();
+        return partial.size() == 1 ? partial.get(0) : null;
+    }
+
+    private static boolean contains(Mixer m, String name) {
+        return m.getMixerInfo().getName().toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -141,6 +159,39 @@ public final class AudioDevices {
                 f.frameBytes(),
                 f.sampleRateHz(),
                 f.byteOrder() == SampleFormat.Endian.BIG);
+    }
+
+    /** A line's format as a sample format; an error for formats that are not PCM of a fixed rate and size. */
+    public static SampleFormat fromJava(AudioFormat f) {
+        SampleFormat.Encoding encoding;
+        if (f.getEncoding().equals(AudioFormat.Encoding.PCM_SIGNED)) {
+            encoding = SampleFormat.Encoding.SIGNED;
+        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED)) {
+            encoding = SampleFormat.Encoding.UNSIGNED;
+        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT)) {
+            encoding = SampleFormat.Encoding.FLOAT;
+        } else {
+            throw new AudioDeviceException("line format " + f + " is not PCM");
+        }
+        float rate = f.getSampleRate();
+        int bits = f.getSampleSizeInBits();
+        if (rate != Math.rint(rate)
+                || rate < 1
+                || bits < 1
+                || f.getChannels() < 1
+                || f.getFrameSize() != f.getChannels() * ((bits + 7) / 8)) {
+            throw new AudioDeviceException("line format " + f + " has no fixed whole rate, sample size and channels");
+        }
+        try {
+            return new SampleFormat(
+                    (int) rate,
+                    bits,
+                    f.getChannels(),
+                    encoding,
+                    f.isBigEndian() ? SampleFormat.Endian.BIG : SampleFormat.Endian.LITTLE);
+        } catch (IllegalArgumentException e) {
+            throw new AudioDeviceException("line format " + f + ": " + e.getMessage());
+        }
     }
 
     /** The formats the mixer's lines of a direction accept, without duplicates, for people. */
