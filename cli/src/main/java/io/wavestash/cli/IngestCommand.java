@@ -44,7 +44,7 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WavestashConfig cfg = WavestashConfig.load(config);
         if (store != null) {
-            cfg = new WavestashConfig(cfg.store().withPath(store), cfg.ingest());
+            cfg = new WavestashConfig(cfg.store().withPath(store), cfg.ingest(), cfg.http());
         }
         if (cfg.ingest().sensors().isEmpty()) {
             throw new ConfigException(config + ": sensors: no sensors to record");
@@ -94,8 +94,22 @@ final class IngestCommand implements Callable<Integer> {
         if (daemon.metricsPort() > 0) {
             out.printf("metrics on http://%s:%d/metrics%n", cfg.ingest().metricsBind(), daemon.metricsPort());
         }
+        HttpApi api = null;
+        if (cfg.http().port() > 0) {
+            try {
+                api = HttpApi.start(cfg.http(), cfg.store(), daemon.registry());
+            } catch (Exception | Error e) {
+                daemon.close();
+                removeHook(hook);
+                throw e;
+            }
+            out.printf("HTTP API and web page on %s%n", api.url());
+        }
         out.flush();
         daemon.awaitSources(Long.MAX_VALUE, TimeUnit.DAYS);
+        if (api != null) {
+            api.close();
+        }
         daemon.close();
         report(daemon.stats(), out);
         status.set(daemon.lostNothing() ? 0 : EXIT_LOST);

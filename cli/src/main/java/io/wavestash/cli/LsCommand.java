@@ -89,7 +89,7 @@ final class LsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ObjectNode describe(SessionEntry entry) {
+    static ObjectNode describe(SessionEntry entry) {
         SampleFormat f = entry.meta().format();
         long start = entry.meta().startEpochMicros();
         int fb = f.frameBytes();

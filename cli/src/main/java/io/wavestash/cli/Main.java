@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             LsCommand.class,
             QueryCommand.class,
             PlayCommand.class,
+            ServeCommand.class,
             ExportCommand.class,
             ReindexCommand.class,
             ProtectCommand.class,

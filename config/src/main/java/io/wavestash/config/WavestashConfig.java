@@ -7,8 +7,13 @@ import java.nio.file.Path;
  *
  * @param store where and how audio is stored
  * @param ingest what the ingest daemon records
+ * @param http the HTTP API and web page
  */
-public record WavestashConfig(StoreConfig store, IngestConfig ingest) {
+public record WavestashConfig(StoreConfig store, IngestConfig ingest, HttpConfig http) {
+
+    public WavestashConfig(StoreConfig store, IngestConfig ingest) {
+        this(store, ingest, HttpConfig.defaults());
+    }
 
     /** The embedded default used when no config file is given. */
     public static WavestashConfig defaults() {
@@ -31,6 +36,7 @@ public record WavestashConfig(StoreConfig store, IngestConfig ingest) {
 
     static WavestashConfig from(ConfigNode root, Path baseDir) {
         StoreConfig store = StoreConfigReader.read(root.child("store"));
-        return new WavestashConfig(store, IngestConfigReader.read(root, baseDir));
+        IngestConfig ingest = IngestConfigReader.read(root, baseDir);
+        return new WavestashConfig(store, ingest, HttpConfig.read(root.child("http")));
     }
 }

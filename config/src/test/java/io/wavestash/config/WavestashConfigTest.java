@@ -18,6 +18,46 @@ class WavestashConfigTest {
     }
 
     @Test
+    void readsTheHttpSection() {
+        HttpConfig http = parse(
+                        """
+                http:
+                  port: 8081
+                  bind: 0.0.0.0
+                  token: a-token-of-twenty-chars
+                  maxWindowHours: 48
+                  maxJsonWindowSeconds: 30.5
+                  maxStreams: 64
+                """)
+                .http();
+        assertThat(http)
+                .isEqualTo(new HttpConfig(
+                        8081,
+                        "0.0.0.0",
+                        "a-token-of-twenty-chars",
+                        java.time.Duration.ofHours(48),
+                        java.time.Duration.ofMillis(30_500),
+                        64));
+        assertThat(parse("").http()).isEqualTo(HttpConfig.defaults());
+        assertThatThrownBy(
+                        () -> parse(
+                                """
+                http:
+                  port: 70000
+                  token: short
+                  maxWindowHours: forever
+                  maxStreams: 0
+                  colour: red
+                """))
+                .hasMessageContaining("test.yaml:2: http.port:")
+                .hasMessageContaining("test.yaml:3: http.token: expected at least 16 characters, found 5")
+                .hasMessageContaining("test.yaml:4: http.maxWindowHours: expected a number of hours, found 'forever'")
+                .hasMessageContaining("test.yaml:5: http.maxStreams:")
+                .hasMessageContaining("test.yaml:6: http.colour: unknown field")
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
     void readsEveryStoreField() {
         StoreConfig store = parse(
                         """
@@ -78,7 +118,7 @@ class WavestashConfigTest {
                 .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
                 .hasMessage(
-                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, clock, retention");
+                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, clock, retention, http");
         assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
                 .hasMessageContaining("store.codec: the segments layout stores raw PCM");
     }

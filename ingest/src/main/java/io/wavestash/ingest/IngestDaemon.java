@@ -208,6 +208,11 @@ public final class IngestDaemon implements AutoCloseable {
         }
     }
 
+    /** The daemon's meters, for other endpoints that serve them. */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry() {
+        return metrics.registry();
+    }
+
     /** Port of the {@code /metrics} endpoint, or -1 when it is off. */
     public int metricsPort() {
         return metricsPort;
