@@ -283,8 +283,10 @@ final class HttpApi implements AutoCloseable {
         root.put("sensor", w.sensor().value());
         root.put("from", w.from().toString());
         root.put("to", w.to().toString());
-        if (!w.isEmpty()) {
-            root.set("format", JSON.valueToTree(w.format()));
+        List<SampleFormat> formats =
+                w.segments().stream().map(Segment::format).distinct().toList();
+        if (formats.size() == 1) {
+            root.set("format", JSON.valueToTree(formats.get(0)));
         }
         root.put("frames", w.recordedFrames());
         ArrayNode segments = root.putArray("segments");
@@ -295,6 +297,9 @@ final class HttpApi implements AutoCloseable {
             n.put("session", Times.ofEpochMicros(s.sessionEpochMicros()).toString());
             n.put("firstFrame", s.firstFrame());
             n.put("frames", s.frames());
+            if (formats.size() > 1) {
+                n.set("format", JSON.valueToTree(s.format()));
+            }
         }
         ArrayNode gaps = root.putArray("gaps");
         for (Gap g : w.isEmpty() ? List.of(new Gap(w.from(), w.to(), 0, Gap.Reason.NOT_RECORDED)) : w.gaps()) {
