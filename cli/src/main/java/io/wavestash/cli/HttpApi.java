@@ -336,13 +336,7 @@ final class HttpApi implements AutoCloseable {
                     404, null, "no samples of sensor " + w.sensor() + " in [" + w.from() + ", " + w.to() + ")");
         }
         w.format(); // one format in the window, or a clear error
-        if (!streams.tryAcquire()) {
-            rejected.increment();
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new HttpError(
-                    429, null, "too many audio streams at once (" + config.maxStreams() + "); try again shortly");
-        }
-        streaming.incrementAndGet();
+        takeStreamSlot(exchange);
         try {
             Headers h = exchange.getResponseHeaders();
             h.set("X-Wavestash-Segments", String.valueOf(w.segments().size()));
@@ -523,13 +517,7 @@ final class HttpApi implements AutoCloseable {
         SessionEntry entry = sessions.lastEntry().getValue();
         SampleFormat f = entry.meta().format();
         int fb = f.frameBytes();
-        if (!streams.tryAcquire()) {
-            rejected.increment();
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new HttpError(
-                    429, null, "too many audio streams at once (" + config.maxStreams() + "); try again shortly");
-        }
-        streaming.incrementAndGet();
+        takeStreamSlot(exchange);
         try {
             Headers h = exchange.getResponseHeaders();
             h.set("Content-Type", "audio/wav");
@@ -589,6 +577,17 @@ final class HttpApi implements AutoCloseable {
             streaming.decrementAndGet();
             streams.release();
         }
+    }
+
+    /** One of the {@link HttpConfig#maxStreams()} slots for an audio stream, or a 429 when none is free. */
+    private void takeStreamSlot(HttpExchange exchange) {
+        if (!streams.tryAcquire()) {
+            rejected.increment();
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new HttpError(
+                    429, null, "too many audio streams at once (" + config.maxStreams() + "); try again shortly");
+        }
+        streaming.incrementAndGet();
     }
 
     /** Bytes stored without a hole from {@code position} on. */
