@@ -289,27 +289,16 @@ final class HttpApi implements AutoCloseable {
             root.set("format", JSON.valueToTree(formats.get(0)));
         }
         root.put("frames", w.recordedFrames());
-        ArrayNode segments = root.putArray("segments");
-        for (Segment s : w.segments()) {
-            ObjectNode n = segments.addObject();
-            n.put("start", s.start().toString());
-            n.put("end", s.end().toString());
-            n.put("session", Times.ofEpochMicros(s.sessionEpochMicros()).toString());
-            n.put("firstFrame", s.firstFrame());
-            n.put("frames", s.frames());
-            if (formats.size() > 1) {
-                n.set("format", JSON.valueToTree(s.format()));
-            }
-        }
+        WindowJson.segments(root.putArray("segments"), w.segments(), formats.size() > 1);
         ArrayNode gaps = root.putArray("gaps");
-        for (Gap g : w.isEmpty() ? List.of(new Gap(w.from(), w.to(), 0, Gap.Reason.NOT_RECORDED)) : w.gaps()) {
+        if (w.isEmpty()) {
+            // nothing recorded: no rate to count the gap's frames in
             ObjectNode n = gaps.addObject();
-            n.put("start", g.start().toString());
-            n.put("end", g.end().toString());
-            if (!w.isEmpty()) {
-                n.put("frames", g.frames());
-            }
-            n.put("reason", g.reason().name().toLowerCase(Locale.ROOT));
+            n.put("start", w.from().toString());
+            n.put("end", w.to().toString());
+            n.put("reason", Gap.Reason.NOT_RECORDED.name().toLowerCase(Locale.ROOT));
+        } else {
+            WindowJson.gaps(gaps, w.gaps());
         }
         return root;
     }
@@ -358,18 +347,10 @@ final class HttpApi implements AutoCloseable {
     private static void sendPcm(HttpExchange exchange, SensorWindow.Stream stream, boolean wav) throws IOException {
         try (stream) {
             SampleFormat f = stream.format();
-            ByteBuffer header = wav ? WavHeader.write(f.wavNative(), stream.size()) : ByteBuffer.allocate(0);
-            long pad = wav ? stream.size() & 1 : 0;
-            Headers h = exchange.getResponseHeaders();
-            h.set("Content-Type", wav ? "audio/wav" : "application/octet-stream");
-            describeFormat(h, wav ? f.wavNative() : f, stream.frames());
-            long length = header.remaining() + stream.size() + pad;
-            if (head(exchange, length)) {
+            OutputStream out = startPcm(exchange, wav ? f.wavNative() : f, stream.frames(), wav);
+            if (out == null) {
                 return;
             }
-            exchange.sendResponseHeaders(200, length);
-            OutputStream out = exchange.getResponseBody();
-            out.write(header.array(), 0, header.remaining());
             ByteBuffer buffer = ByteBuffer.allocate(BLOCK_BYTES - BLOCK_BYTES % f.frameBytes());
             while (stream.read(buffer.clear()) > 0) {
                 buffer.flip();
@@ -378,9 +359,7 @@ final class HttpApi implements AutoCloseable {
                 }
                 out.write(buffer.array(), 0, buffer.limit());
             }
-            if (pad == 1) {
-                out.write(0);
-            }
+            endPcm(out, f, stream.frames(), wav);
         }
     }
 
@@ -393,60 +372,73 @@ final class HttpApi implements AutoCloseable {
                     .wavNative();
             int channels = f.channels();
             float[][] block = new float[channels][JSON_BLOCK_FRAMES];
+            float[] interleaved = new float[JSON_BLOCK_FRAMES * channels];
             if (format.equals("json")) {
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                if (head(exchange, -1)) {
+                JsonGenerator g = startJsonSamples(exchange, w, rate, channels, grid.frames());
+                if (g == null) {
                     return;
                 }
-                exchange.sendResponseHeaders(200, 0);
-                try (JsonGenerator g =
-                        JSON.getFactory().createGenerator(exchange.getResponseBody(), JsonEncoding.UTF8)) {
-                    startJsonSamples(g, w, rate, channels, grid.frames());
-                    float[] interleaved = new float[JSON_BLOCK_FRAMES * channels];
+                try (g) {
                     int n;
-                    while ((n = grid.read(block, JSON_BLOCK_FRAMES)) > 0) {
-                        for (int i = 0, at = 0; i < n; i++) {
-                            for (int c = 0; c < channels; c++) {
-                                interleaved[at++] = block[c][i];
-                            }
-                        }
+                    while ((n = readInterleaved(grid, block, interleaved)) > 0) {
                         writeSamples(g, interleaved, n * channels);
                     }
-                    g.writeEndArray();
-                    g.writeEndObject();
+                    endJsonSamples(g);
                 }
                 return;
             }
             boolean wav = format.equals("wav");
-            long dataBytes = grid.frames() * f.frameBytes();
-            ByteBuffer header = wav ? WavHeader.write(f, dataBytes) : ByteBuffer.allocate(0);
-            long pad = wav ? dataBytes & 1 : 0;
-            Headers h = exchange.getResponseHeaders();
-            h.set("Content-Type", wav ? "audio/wav" : "application/octet-stream");
-            describeFormat(h, f, grid.frames());
-            long length = header.remaining() + dataBytes + pad;
-            if (head(exchange, length)) {
+            OutputStream out = startPcm(exchange, f, grid.frames(), wav);
+            if (out == null) {
                 return;
             }
-            exchange.sendResponseHeaders(200, length);
-            OutputStream out = exchange.getResponseBody();
-            out.write(header.array(), 0, header.remaining());
             PcmFloats encode = new PcmFloats(f);
-            float[] interleaved = new float[JSON_BLOCK_FRAMES * channels];
             byte[] bytes = new byte[JSON_BLOCK_FRAMES * f.frameBytes()];
             int n;
-            while ((n = grid.read(block, JSON_BLOCK_FRAMES)) > 0) {
-                for (int i = 0, at = 0; i < n; i++) {
-                    for (int c = 0; c < channels; c++) {
-                        interleaved[at++] = block[c][i];
-                    }
-                }
+            while ((n = readInterleaved(grid, block, interleaved)) > 0) {
                 encode.encode(interleaved, n * channels, bytes);
                 out.write(bytes, 0, n * f.frameBytes());
             }
-            if (pad == 1) {
-                out.write(0);
+            endPcm(out, f, grid.frames(), wav);
+        }
+    }
+
+    /** The grid's next block, frames interleaved; returns the frames read (0 at the end). */
+    private static int readInterleaved(AlignedWindow grid, float[][] block, float[] interleaved) {
+        int n = grid.read(block, block[0].length);
+        for (int i = 0, at = 0; i < n; i++) {
+            for (float[] channel : block) {
+                interleaved[at++] = channel[i];
             }
+        }
+        return n;
+    }
+
+    /**
+     * Sends the headers of a WAV or raw answer of {@code frames} frames of {@code f} (its length known) and the
+     * WAV header; returns the body to write the samples to, or null for a HEAD request.
+     */
+    private static OutputStream startPcm(HttpExchange exchange, SampleFormat f, long frames, boolean wav)
+            throws IOException {
+        long dataBytes = frames * f.frameBytes();
+        ByteBuffer header = wav ? WavHeader.write(f, dataBytes) : ByteBuffer.allocate(0);
+        Headers h = exchange.getResponseHeaders();
+        h.set("Content-Type", wav ? "audio/wav" : "application/octet-stream");
+        describeFormat(h, f, frames);
+        long length = header.remaining() + dataBytes + (wav ? dataBytes & 1 : 0);
+        if (head(exchange, length)) {
+            return null;
+        }
+        exchange.sendResponseHeaders(200, length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(header.array(), 0, header.remaining());
+        return out;
+    }
+
+    /** A WAV's data chunk of an odd length ends with a pad byte. */
+    private static void endPcm(OutputStream out, SampleFormat f, long frames, boolean wav) throws IOException {
+        if (wav && (frames * f.frameBytes() & 1) == 1) {
+            out.write(0);
         }
     }
 
@@ -455,31 +447,37 @@ final class HttpApi implements AutoCloseable {
             throws IOException {
         try (stream) {
             SampleFormat f = stream.format();
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            if (head(exchange, -1)) {
+            JsonGenerator g = startJsonSamples(exchange, w, f.sampleRateHz(), f.channels(), stream.frames());
+            if (g == null) {
                 return;
             }
-            exchange.sendResponseHeaders(200, 0);
-            try (JsonGenerator g = JSON.getFactory().createGenerator(exchange.getResponseBody(), JsonEncoding.UTF8)) {
-                startJsonSamples(g, w, f.sampleRateHz(), f.channels(), stream.frames());
+            try (g) {
                 PcmFloats decode = new PcmFloats(f);
                 byte[] bytes = new byte[JSON_BLOCK_FRAMES * f.frameBytes()];
                 float[] samples = new float[JSON_BLOCK_FRAMES * f.channels()];
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                int n;
-                while ((n = stream.read(buffer.clear())) > 0) {
+                while (stream.read(buffer.clear()) > 0) {
                     int count = buffer.position() / f.bytesPerSample();
                     decode.decode(bytes, 0, samples, count);
                     writeSamples(g, samples, count);
                 }
-                g.writeEndArray();
-                g.writeEndObject();
+                endJsonSamples(g);
             }
         }
     }
 
-    private static void startJsonSamples(JsonGenerator g, SensorWindow w, int rate, int channels, long frames)
-            throws IOException {
+    /**
+     * Sends the headers of a JSON samples answer and its fields up to the samples array; returns the generator
+     * to write the samples with, or null for a HEAD request.
+     */
+    private static JsonGenerator startJsonSamples(
+            HttpExchange exchange, SensorWindow w, int rate, int channels, long frames) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (head(exchange, -1)) {
+            return null;
+        }
+        exchange.sendResponseHeaders(200, 0);
+        JsonGenerator g = JSON.getFactory().createGenerator(exchange.getResponseBody(), JsonEncoding.UTF8);
         g.writeStartObject();
         g.writeStringField("sensor", w.sensor().value());
         g.writeStringField("from", w.from().toString());
@@ -487,10 +485,18 @@ final class HttpApi implements AutoCloseable {
         g.writeNumberField("rateHz", rate);
         g.writeNumberField("channels", channels);
         g.writeNumberField("frames", frames);
+        ArrayNode gaps = JSON.createArrayNode();
+        WindowJson.gaps(gaps, w.gaps());
         g.writeFieldName("gaps");
-        JSON.writeTree(g, availability(w).get("gaps"));
+        JSON.writeTree(g, gaps);
         g.writeFieldName("samples");
         g.writeStartArray();
+        return g;
+    }
+
+    private static void endJsonSamples(JsonGenerator g) throws IOException {
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void writeSamples(JsonGenerator g, float[] samples, int count) throws IOException {

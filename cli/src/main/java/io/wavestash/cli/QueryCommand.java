@@ -2,14 +2,11 @@ package io.wavestash.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.Stores;
-import io.wavestash.storage.query.Gap;
 import io.wavestash.storage.query.QueryException;
-import io.wavestash.storage.query.Segment;
 import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WavExport;
 import io.wavestash.storage.query.WaveformQuery;
@@ -162,26 +159,8 @@ final class QueryCommand implements Callable<Integer> {
         root.put("fill", fill.name());
         root.set("format", JSON.valueToTree(stream.format()));
         root.put("frames", stream.frames());
-        ArrayNode segments = root.putArray("segments");
-        for (Segment s : w.segments()) {
-            ObjectNode n = segments.addObject();
-            n.put("start", s.start().toString());
-            n.put("end", s.end().toString());
-            n.put(
-                    "session",
-                    io.wavestash.storage.Times.ofEpochMicros(s.sessionEpochMicros())
-                            .toString());
-            n.put("firstFrame", s.firstFrame());
-            n.put("frames", s.frames());
-        }
-        ArrayNode gaps = root.putArray("gaps");
-        for (Gap g : w.gaps()) {
-            ObjectNode n = gaps.addObject();
-            n.put("start", g.start().toString());
-            n.put("end", g.end().toString());
-            n.put("frames", g.frames());
-            n.put("reason", g.reason().name().toLowerCase());
-        }
+        WindowJson.segments(root.putArray("segments"), w.segments(), false);
+        WindowJson.gaps(root.putArray("gaps"), w.gaps());
         return root;
     }
 }

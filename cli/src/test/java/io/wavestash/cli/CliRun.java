@@ -3,6 +3,7 @@ package io.wavestash.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,13 @@ record CliRun(int exit, String out, String err) {
      * Starts {@code wavestash ingest --config CONFIG} as a real process in {@code dir}, with this build's classes,
      * the journal's JVM flags and {@code jvmArgs}; standard error goes to {@code dir/err.txt}.
      */
+    /** A port free on this machine a moment ago, for a server a test starts in another process. */
+    static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
     static Process startDaemon(Path dir, Path config, ProcessBuilder.Redirect stdout, String... jvmArgs)
             throws IOException {
         return startDaemon(dir, Map.of(), config, stdout, jvmArgs);

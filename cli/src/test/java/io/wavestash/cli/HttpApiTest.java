@@ -15,7 +15,6 @@ import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.Stores;
 import io.wavestash.storage.testing.Bytes;
 import io.wavestash.storage.testing.Sox;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -131,7 +130,7 @@ class HttpApiTest {
         assertThat(av.at("/gaps/2/frames").asLong()).isEqualTo(8_000);
 
         String window = "sensor=porch&from=2026-11-20T10:00:00Z&to=2026-11-20T10:00:03.5Z";
-        byte[] expected = concat(a, new byte[8_000 * 2], c);
+        byte[] expected = Bytes.concat(a, new byte[8_000 * 2], c);
         r = get("/api/waveform?" + window);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("audio/wav");
@@ -146,12 +145,12 @@ class HttpApiTest {
         Bytes.assertSame(r.body(), expected, "raw over HTTP");
 
         r = get("/api/waveform?" + window + "&format=raw&fill=none");
-        Bytes.assertSame(r.body(), concat(a, c), "raw with gaps left out");
+        Bytes.assertSame(r.body(), Bytes.concat(a, c), "raw with gaps left out");
 
         JsonNode samples = json(get("/api/waveform?" + window + "&format=json"));
         assertThat(samples.get("frames").asLong()).isEqualTo(56_000);
         assertThat(samples.get("samples")).hasSize(56_000);
-        short[] pcm = shorts(expected);
+        short[] pcm = Bytes.shortsLe(expected);
         for (int i = 0; i < pcm.length; i += 997) {
             assertThat(samples.get("samples").get(i).floatValue())
                     .as("sample " + i)
@@ -312,7 +311,7 @@ class HttpApiTest {
             feeder.join();
             assertThat(new String(body, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
             int headerBytes = 44;
-            short[] got = shorts(Arrays.copyOfRange(body, headerBytes, body.length));
+            short[] got = Bytes.shortsLe(Arrays.copyOfRange(body, headerBytes, body.length));
             assertThat(got).as("one second of audio").hasSize(rate);
             int firstFrame = got[0];
             // half a second before the newest audio when asked: at least 0.5 s in, and a whole second before the end
@@ -329,22 +328,5 @@ class HttpApiTest {
             b.putShort((short) (first + i));
         }
         return b.array();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
-
-    private static short[] shorts(byte[] le) {
-        ByteBuffer b = ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN);
-        short[] out = new short[le.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.getShort();
-        }
-        return out;
     }
 }

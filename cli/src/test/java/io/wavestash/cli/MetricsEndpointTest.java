@@ -3,7 +3,6 @@ package io.wavestash.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wavestash.storage.testing.Sox;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +24,7 @@ class MetricsEndpointTest {
 
     @Test
     void theScrapeHasTheDaemonsMetersAndPromtoolAcceptsIt() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = CliRun.freePort();
         Sox.synth(dir.resolve("voice.wav"), 16_000, 16, "signed-integer", 1, 10.0);
         Path config = Files.writeString(
                 dir.resolve("metrics.yaml"),

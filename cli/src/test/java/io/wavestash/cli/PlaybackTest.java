@@ -68,7 +68,7 @@ class PlaybackTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err())
                 .contains("playing 16000 Hz, 16-bit signed, 1 ch as stored", "1 gap(s) as silence", "played 5.250 s");
-        byte[] expected = concat(Sox.dataOf(a), Sox.dataOf(b), new byte[12_000 * 2], Sox.dataOf(c));
+        byte[] expected = Bytes.concat(Sox.dataOf(a), Sox.dataOf(b), new byte[12_000 * 2], Sox.dataOf(c));
         Bytes.assertSame(Files.readAllBytes(played), expected, "bytes the device received");
 
         Files.delete(played);
@@ -82,7 +82,7 @@ class PlaybackTest {
                 "--skip-gaps");
         assertThat(run.exit()).as(run.err()).isZero();
         Bytes.assertSame(
-                Files.readAllBytes(played), concat(Sox.dataOf(a), Sox.dataOf(b), Sox.dataOf(c)), "gaps skipped");
+                Files.readAllBytes(played), Bytes.concat(Sox.dataOf(a), Sox.dataOf(b), Sox.dataOf(c)), "gaps skipped");
 
         Files.delete(played);
         run = play("--sensor", "porch", "--session", "2026-11-20T10:00:02Z");
@@ -116,8 +116,8 @@ class PlaybackTest {
                 "--sensor", "v", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:02Z", "--gain", "-6.0206");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err()).contains("converting 16000 Hz, 16-bit signed, 1 ch to 16000 Hz, 16-bit signed, 1 ch");
-        short[] source = shorts(Sox.dataOf(voice));
-        short[] got = shorts(Files.readAllBytes(played));
+        short[] source = Bytes.shortsLe(Sox.dataOf(voice));
+        short[] got = Bytes.shortsLe(Files.readAllBytes(played));
         assertThat(got).as(run.err()).hasSize(source.length);
         // -6.02 dB halves every sample: within one step of the 16-bit grid
         for (int i = 0; i < got.length; i++) {
@@ -148,9 +148,9 @@ class PlaybackTest {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err())
                 .contains("channels of left, right", "16000 Hz, 16-bit signed, 2 ch", "right: ", "2 gap(s) as silence");
-        short[] left = shorts(Sox.dataOf(a));
-        short[] right = shorts(Sox.dataOf(b));
-        short[] got = shorts(Files.readAllBytes(played));
+        short[] left = Bytes.shortsLe(Sox.dataOf(a));
+        short[] right = Bytes.shortsLe(Sox.dataOf(b));
+        short[] got = Bytes.shortsLe(Files.readAllBytes(played));
         assertThat(got).as("stereo frames for 2 s").hasSize(2 * 32_000);
         for (int f = 0; f < 32_000; f++) {
             short r = f >= 8_000 && f < 24_000 ? right[f - 8_000] : 0;
@@ -164,7 +164,7 @@ class PlaybackTest {
         run = play("--sensor", "left,right", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:02Z");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.err()).contains("mix of left, right", "16000 Hz, 16-bit signed, 1 ch");
-        got = shorts(Files.readAllBytes(played));
+        got = Bytes.shortsLe(Files.readAllBytes(played));
         assertThat(got).as("mono frames for 2 s").hasSize(32_000);
         // each sensor at half its level, summed: within one step of the 16-bit grid
         for (int f = 0; f < 32_000; f++) {
@@ -270,14 +270,6 @@ class PlaybackTest {
         }
     }
 
-    private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
-
     private static float[] floats(byte[] le) {
         ByteBuffer b = ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[le.length / 4];
@@ -292,15 +284,6 @@ class PlaybackTest {
         int[] out = new int[le.length / 4];
         for (int i = 0; i < out.length; i++) {
             out[i] = b.getInt();
-        }
-        return out;
-    }
-
-    private static short[] shorts(byte[] le) {
-        ByteBuffer b = ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN);
-        short[] out = new short[le.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.getShort();
         }
         return out;
     }

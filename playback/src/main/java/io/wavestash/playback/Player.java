@@ -121,41 +121,23 @@ public final class Player {
         try (stream) {
             SampleFormat stored = stream.format();
             Opened opened = open(stored);
-            SourceDataLine line = opened.line;
-            Plan plan = opened.plan;
-            progress.started(plan);
-            try {
-                line.start();
-                long total = stream.frames();
-                Converter converter = plan.converted() ? new Converter(stored, plan.line(), options) : null;
-                byte[] block = new byte[BLOCK_FRAMES * stored.frameBytes()];
-                long played = 0;
-                long reportEvery = Math.max(1, stored.sampleRateHz() / 2);
-                long nextReport = reportEvery;
-                while (!stop.getAsBoolean()) {
-                    int n = readBlock(stream, block);
-                    if (n <= 0) {
-                        break;
-                    }
-                    if (converter == null) {
-                        line.write(block, 0, n);
-                    } else {
-                        converter.convert(block, n, false, (bytes, length) -> line.write(bytes, 0, length));
-                    }
-                    played += n / stored.frameBytes();
-                    if (played >= nextReport) {
-                        progress.at(played, total);
-                        nextReport = played + reportEvery;
-                    }
+            SourceDataLine line = opened.line();
+            Converter converter = opened.plan().converted()
+                    ? new Converter(stored, opened.plan().line(), options)
+                    : null;
+            byte[] block = new byte[BLOCK_FRAMES * stored.frameBytes()];
+            return run(opened, converter, stream.frames(), stored.sampleRateHz(), progress, stop, () -> {
+                int n = readBlock(stream, block);
+                if (n <= 0) {
+                    return -1;
                 }
-                finish(line, converter, stop);
-                progress.at(played, total);
-                return played;
-            } finally {
-                if (opened.owned()) {
-                    line.close();
+                if (converter == null) {
+                    line.write(block, 0, n);
+                } else {
+                    converter.convert(block, n, false, (bytes, length) -> line.write(bytes, 0, length));
                 }
-            }
+                return n / stored.frameBytes();
+            });
         }
     }
 
@@ -172,8 +154,6 @@ public final class Player {
         }
         int rate = Exporter.defaultRate(windows);
         try (AlignedWindow grid = new AlignedWindow(windows, rate)) {
-            int[] sensorChannels = grid.sensorChannels();
-            int sounding = (int) windows.stream().filter(w -> !w.isEmpty()).count();
             int channels = layout == Layout.CHANNELS
                     ? grid.channels()
                     : windows.stream()
@@ -184,75 +164,122 @@ public final class Player {
             SampleFormat shared = Exporter.sharedFormat(windows, rate);
             SampleFormat mixed =
                     new SampleFormat(rate, shared.bitsPerSample(), channels, shared.encoding(), shared.byteOrder());
+            int[] sensorChannels = grid.sensorChannels();
+            float scale =
+                    1f / Math.max(1, windows.stream().filter(w -> !w.isEmpty()).count());
+            List<AlignedWindow.Frames> covered = grid.covered();
+            long total = options.skipGaps()
+                    ? covered.stream().mapToLong(f -> f.end() - f.first()).sum()
+                    : grid.frames();
+            float[][] block = new float[grid.channels()][BLOCK_FRAMES];
+            float[][] out = layout == Layout.CHANNELS ? block : new float[channels][BLOCK_FRAMES];
+            float[][] kept = new float[channels][BLOCK_FRAMES];
+            int[] range = {0};
             Opened opened = open(mixed, conversions(mixed));
-            SourceDataLine line = opened.line;
-            progress.started(opened.plan);
-            try {
-                line.start();
-                Converter converter = new Converter(mixed, opened.plan.line(), options);
-                List<AlignedWindow.Frames> covered = grid.covered();
-                long total = options.skipGaps()
-                        ? covered.stream().mapToLong(f -> f.end() - f.first()).sum()
-                        : grid.frames();
-                float[][] block = new float[grid.channels()][BLOCK_FRAMES];
-                float[][] out = layout == Layout.CHANNELS ? block : new float[channels][BLOCK_FRAMES];
-                float[][] kept = new float[channels][BLOCK_FRAMES];
-                float scale = 1f / Math.max(1, sounding);
-                long played = 0;
-                long reportEvery = Math.max(1, rate / 2);
-                long nextReport = reportEvery;
-                int range = 0;
-                while (!stop.getAsBoolean()) {
-                    long at = grid.position();
-                    int n = grid.read(block, BLOCK_FRAMES);
-                    if (n <= 0) {
-                        break;
-                    }
-                    if (layout == Layout.MIX) {
-                        for (float[] c : out) {
-                            Arrays.fill(c, 0, n, 0f);
-                        }
-                        for (int s = 0, first = 0; s < sensorChannels.length; first += sensorChannels[s], s++) {
-                            if (!windows.get(s).isEmpty()) {
-                                mapChannels(block, first, sensorChannels[s], out, channels, n, scale);
-                            }
-                        }
-                    }
-                    float[][] result = out;
-                    int frames = n;
-                    if (options.skipGaps()) {
-                        frames = 0;
-                        while (range < covered.size() && covered.get(range).end() <= at) {
-                            range++;
-                        }
-                        for (int r = range; r < covered.size() && covered.get(r).first() < at + n; r++) {
-                            int a = (int) (Math.max(at, covered.get(r).first()) - at);
-                            int b = (int) (Math.min(at + n, covered.get(r).end()) - at);
-                            for (int c = 0; c < channels; c++) {
-                                System.arraycopy(out[c], a, kept[c], frames, b - a);
-                            }
-                            frames += b - a;
-                        }
-                        result = kept;
-                    }
-                    if (frames > 0) {
-                        converter.convert(result, frames, false, (bytes, length) -> line.write(bytes, 0, length));
-                    }
-                    played += frames;
-                    if (played >= nextReport) {
-                        progress.at(played, total);
-                        nextReport = played + reportEvery;
-                    }
+            SourceDataLine line = opened.line();
+            Converter converter = new Converter(mixed, opened.plan().line(), options);
+            return run(opened, converter, total, rate, progress, stop, () -> {
+                long at = grid.position();
+                int n = grid.read(block, BLOCK_FRAMES);
+                if (n <= 0) {
+                    return -1;
                 }
-                finish(line, converter, stop);
-                progress.at(played, total);
-                return played;
-            } finally {
-                if (opened.owned()) {
-                    line.close();
+                if (layout == Layout.MIX) {
+                    mix(windows, sensorChannels, scale, block, out, n);
+                }
+                float[][] result = out;
+                int frames = n;
+                if (options.skipGaps()) {
+                    frames = keepCovered(covered, range, at, out, n, kept);
+                    result = kept;
+                }
+                if (frames > 0) {
+                    converter.convert(result, frames, false, (bytes, length) -> line.write(bytes, 0, length));
+                }
+                return frames;
+            });
+        }
+    }
+
+    /** Hands the next block to the line. */
+    private interface Blocks {
+        /** Frames handed to the line (0 is possible), or -1 when there are no more. */
+        long next();
+    }
+
+    /**
+     * Starts the line, hands it blocks until there are no more or {@code stop} says so, reporting progress about
+     * every half second of audio at {@code rate}; drains (or, when stopped, flushes) the line and closes it if it
+     * is ours. Returns the frames played.
+     */
+    private static long run(
+            Opened opened,
+            Converter converter,
+            long total,
+            int rate,
+            Progress progress,
+            BooleanSupplier stop,
+            Blocks blocks) {
+        SourceDataLine line = opened.line();
+        progress.started(opened.plan());
+        try {
+            line.start();
+            long played = 0;
+            long reportEvery = Math.max(1, rate / 2);
+            long nextReport = reportEvery;
+            while (!stop.getAsBoolean()) {
+                long n = blocks.next();
+                if (n < 0) {
+                    break;
+                }
+                played += n;
+                if (played >= nextReport) {
+                    progress.at(played, total);
+                    nextReport = played + reportEvery;
                 }
             }
+            finish(line, converter, stop);
+            progress.at(played, total);
+            return played;
+        } finally {
+            if (opened.owned()) {
+                line.close();
+            }
         }
+    }
+
+    /** Mixes the channels of the sensors with samples from {@code block} into {@code out}, each at {@code scale}. */
+    private static void mix(
+            List<SensorWindow> windows, int[] sensorChannels, float scale, float[][] block, float[][] out, int n) {
+        for (float[] c : out) {
+            Arrays.fill(c, 0, n, 0f);
+        }
+        for (int s = 0, first = 0; s < sensorChannels.length; first += sensorChannels[s], s++) {
+            if (!windows.get(s).isEmpty()) {
+                mapChannels(block, first, sensorChannels[s], out, out.length, n, scale);
+            }
+        }
+    }
+
+    /**
+     * Copies the frames of {@code out} (grid frames {@code [at, at + n)}) that lie in a covered stretch into
+     * {@code kept}; returns how many. {@code range} is the first stretch that may still matter, kept between calls.
+     */
+    private static int keepCovered(
+            List<AlignedWindow.Frames> covered, int[] range, long at, float[][] out, int n, float[][] kept) {
+        while (range[0] < covered.size() && covered.get(range[0]).end() <= at) {
+            range[0]++;
+        }
+        int frames = 0;
+        for (int r = range[0]; r < covered.size() && covered.get(r).first() < at + n; r++) {
+            int a = (int) (Math.max(at, covered.get(r).first()) - at);
+            int b = (int) (Math.min(at + n, covered.get(r).end()) - at);
+            for (int c = 0; c < kept.length; c++) {
+                System.arraycopy(out[c], a, kept[c], frames, b - a);
+            }
+            frames += b - a;
+        }
+        return frames;
     }
 
     private static void finish(SourceDataLine line, Converter converter, BooleanSupplier stop) {

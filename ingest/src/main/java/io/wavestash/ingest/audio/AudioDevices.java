@@ -163,14 +163,8 @@ public final class AudioDevices {
 
     /** A line's format as a sample format; an error for formats that are not PCM of a fixed rate and size. */
     public static SampleFormat fromJava(AudioFormat f) {
-        SampleFormat.Encoding encoding;
-        if (f.getEncoding().equals(AudioFormat.Encoding.PCM_SIGNED)) {
-            encoding = SampleFormat.Encoding.SIGNED;
-        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED)) {
-            encoding = SampleFormat.Encoding.UNSIGNED;
-        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT)) {
-            encoding = SampleFormat.Encoding.FLOAT;
-        } else {
+        SampleFormat.Encoding encoding = encodingOf(f);
+        if (encoding == null) {
             throw new AudioDeviceException("line format " + f + " is not PCM");
         }
         float rate = f.getSampleRate();
@@ -192,6 +186,18 @@ public final class AudioDevices {
         } catch (IllegalArgumentException e) {
             throw new AudioDeviceException("line format " + f + ": " + e.getMessage());
         }
+    }
+
+    /** The PCM encoding of a javax.sound format, or null for one that is not PCM (a-law, u-law). */
+    private static SampleFormat.Encoding encodingOf(AudioFormat f) {
+        if (f.getEncoding().equals(AudioFormat.Encoding.PCM_SIGNED)) {
+            return SampleFormat.Encoding.SIGNED;
+        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED)) {
+            return SampleFormat.Encoding.UNSIGNED;
+        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT)) {
+            return SampleFormat.Encoding.FLOAT;
+        }
+        return null;
     }
 
     /** The formats the mixer's lines of a direction accept, without duplicates, for people. */
@@ -220,14 +226,8 @@ public final class AudioDevices {
 
     /** One accepted format in words, or null for those javax.sound lists but no line can open. */
     private static String describe(AudioFormat f) {
-        SampleFormat.Encoding encoding;
-        if (f.getEncoding().equals(AudioFormat.Encoding.PCM_SIGNED)) {
-            encoding = SampleFormat.Encoding.SIGNED;
-        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED)) {
-            encoding = SampleFormat.Encoding.UNSIGNED;
-        } else if (f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT)) {
-            encoding = SampleFormat.Encoding.FLOAT;
-        } else {
+        SampleFormat.Encoding encoding = encodingOf(f);
+        if (encoding == null) {
             return null; // a-law, u-law: not stored as PCM
         }
         int bits = f.getSampleSizeInBits();

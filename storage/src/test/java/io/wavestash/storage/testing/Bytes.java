@@ -2,6 +2,10 @@ package io.wavestash.storage.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /** Compares byte arrays and, when they differ, says where instead of printing them. */
 public final class Bytes {
     private Bytes() {}
@@ -11,6 +15,25 @@ public final class Bytes {
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {
             out[i] = recording[(int) ((offset + i) % recording.length)];
+        }
+        return out;
+    }
+
+    /** The parts one after another. */
+    public static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** 16-bit little-endian samples. */
+    public static short[] shortsLe(byte[] le) {
+        ByteBuffer b = ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN);
+        short[] out = new short[le.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getShort();
         }
         return out;
     }
