@@ -44,7 +44,7 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WavestashConfig cfg = WavestashConfig.load(config);
         if (store != null) {
-            cfg = new WavestashConfig(cfg.store().withPath(store), cfg.ingest(), cfg.http());
+            cfg = new WavestashConfig(cfg.store().withPath(store), cfg.ingest(), cfg.http(), cfg.mirror());
         }
         if (cfg.ingest().sensors().isEmpty()) {
             throw new ConfigException(config + ": sensors: no sensors to record");

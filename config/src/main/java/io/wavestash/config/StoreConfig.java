@@ -12,9 +12,31 @@ import java.nio.file.Path;
  * @param fsync when writes are forced to the device
  * @param segmentSeconds length of one segment file's time slice (segments layout)
  * @param device name of this device, for templates that contain {@code {device}}; may be null
+ * @param backend where the objects live; for {@link Backend#S3} the path is only where the ingest journal goes
+ * @param s3 the bucket of an S3 store; null for a local one
  */
 public record StoreConfig(
-        Path path, Layout layout, String template, Codec codec, FsyncPolicy fsync, int segmentSeconds, String device) {
+        Path path,
+        Layout layout,
+        String template,
+        Codec codec,
+        FsyncPolicy fsync,
+        int segmentSeconds,
+        String device,
+        Backend backend,
+        S3Config s3) {
+
+    /** A local store. */
+    public StoreConfig(
+            Path path,
+            Layout layout,
+            String template,
+            Codec codec,
+            FsyncPolicy fsync,
+            int segmentSeconds,
+            String device) {
+        this(path, layout, template, codec, fsync, segmentSeconds, device, Backend.LOCAL, null);
+    }
 
     public static final Path DEFAULT_PATH = Path.of("wavestash-data");
     private static final String TEMPLATE_STEM = "{sensor}/{session}/{block:014d}";
@@ -39,6 +61,19 @@ public record StoreConfig(
     }
 
     public StoreConfig withPath(Path newPath) {
-        return new StoreConfig(newPath, layout, template, codec, fsync, segmentSeconds, device);
+        return new StoreConfig(newPath, layout, template, codec, fsync, segmentSeconds, device, backend, s3);
+    }
+
+    public StoreConfig withDevice(String newDevice) {
+        return new StoreConfig(path, layout, template, codec, fsync, segmentSeconds, newDevice, backend, s3);
+    }
+
+    public boolean isLocal() {
+        return backend == Backend.LOCAL;
+    }
+
+    /** Where the store is, for messages: its directory or its bucket. */
+    public String where() {
+        return isLocal() ? path.toString() : s3.describe();
     }
 }

@@ -8,11 +8,16 @@ import java.nio.file.Path;
  * @param store where and how audio is stored
  * @param ingest what the ingest daemon records
  * @param http the HTTP API and web page
+ * @param mirror the copy of the store kept in object storage; null: none
  */
-public record WavestashConfig(StoreConfig store, IngestConfig ingest, HttpConfig http) {
+public record WavestashConfig(StoreConfig store, IngestConfig ingest, HttpConfig http, MirrorConfig mirror) {
 
     public WavestashConfig(StoreConfig store, IngestConfig ingest) {
-        this(store, ingest, HttpConfig.defaults());
+        this(store, ingest, HttpConfig.defaults(), null);
+    }
+
+    public WavestashConfig(StoreConfig store, IngestConfig ingest, HttpConfig http) {
+        this(store, ingest, http, null);
     }
 
     /** The embedded default used when no config file is given. */
@@ -37,6 +42,15 @@ public record WavestashConfig(StoreConfig store, IngestConfig ingest, HttpConfig
     static WavestashConfig from(ConfigNode root, Path baseDir) {
         StoreConfig store = StoreConfigReader.read(root.child("store"));
         IngestConfig ingest = IngestConfigReader.read(root, baseDir);
-        return new WavestashConfig(store, ingest, HttpConfig.read(root.child("http")));
+        HttpConfig http = HttpConfig.read(root.child("http"));
+        root.known("mirror");
+        MirrorConfig mirror = null;
+        if (root.has("mirror")) {
+            mirror = MirrorConfig.read(root.child("mirror"), store);
+            if (!store.isLocal()) {
+                root.problem("mirror", "mirrors a local store; this store is already in S3");
+            }
+        }
+        return new WavestashConfig(store, ingest, http, mirror);
     }
 }

@@ -100,9 +100,61 @@ class WavestashConfigTest {
                                 .containsExactly(
                                         "test.yaml:2: store.layout: expected one of chunks, segments, found 'tree'",
                                         "test.yaml:3: store.codec: expected one of raw, wav, found 'mp3'",
-                                        "test.yaml:4: store.segmentSeconds: expected a number from 1 to 86400, found -1",
                                         "test.yaml:5: store.device: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '../x'",
-                                        "test.yaml:6: store.lyout: unknown field; expected one of path, layout, codec, template, fsync, segmentSeconds, device"));
+                                        "test.yaml:4: store.segmentSeconds: expected a number from 1 to 86400, found -1",
+                                        "test.yaml:6: store.lyout: unknown field; expected one of backend, path, layout, codec, device, template, fsync, segmentSeconds, s3"));
+    }
+
+    @Test
+    void s3StoresAndMirrorsAreReadAndCheckedField(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        WavestashConfig ok = parse(
+                """
+                store:
+                  path: local
+                mirror:
+                  device: edge-1
+                  s3: {endpoint: "http://127.0.0.1:9000", bucket: audio, prefix: site-a/, accessKey: a, secretKey: b}
+                """);
+        assertThat(ok.mirror().target().template()).isEqualTo("{device}/{sensor}/{session}/{block:014d}.pcm");
+        assertThat(ok.mirror().target().device()).isEqualTo("edge-1");
+        assertThat(ok.mirror().target().s3().bucket()).isEqualTo("audio");
+        assertThat(ok.mirror().target().s3().pathStyle()).isTrue();
+        assertThat(ok.mirror().target().s3().toString())
+                .doesNotContain("b}")
+                .isEqualTo("s3://audio/site-a/ at http://127.0.0.1:9000");
+        WavestashConfig s3Only = parse("store:\n  s3: {bucket: audio}\n");
+        assertThat(s3Only.store().backend()).isEqualTo(Backend.S3);
+        assertThat(s3Only.store().s3().endpoint()).isNull();
+        assertThatThrownBy(
+                        () -> parse(
+                                """
+                store:
+                  backend: s3
+                  layout: segments
+                  template: "{device}/{sensor}/{session}/{block}"
+                  s3: {endpoint: "ftp://x", bucket: "Audio_Bucket", prefix: "/abs", accessKey: a}
+                mirror:
+                  intervalMillis: 0
+                """))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "test.yaml: store.device: is required: template '{device}/{sensor}/{session}/{block}'"
+                                        + " has {device}",
+                                "test.yaml:3: store.layout: an S3 store keeps one object per chunk (layout: chunks);"
+                                        + " objects cannot be written in place as segment files are",
+                                "test.yaml:5: store.s3.endpoint: expected an http:// or https:// URL with a host,"
+                                        + " found 'ftp://x'",
+                                "test.yaml:5: store.s3.bucket: expected 3-63 characters of a-z 0-9 . - (an S3 bucket"
+                                        + " name), found 'Audio_Bucket'",
+                                "test.yaml:5: store.s3.prefix: expected a relative path ending in '/', like 'site-a/',"
+                                        + " found '/abs'",
+                                "test.yaml: store.s3.secretKey: accessKey and secretKey go together",
+                                "test.yaml: mirror.device: is required: template"
+                                        + " '{device}/{sensor}/{session}/{block:014d}.pcm' has {device}",
+                                "test.yaml:7: mirror.intervalMillis: expected a number from 10 to 3600000, found 0",
+                                "test.yaml: mirror.s3: a mirror needs the bucket to copy to",
+                                "test.yaml: mirror.s3.bucket: is required for an S3 store",
+                                "test.yaml:6: mirror: mirrors a local store; this store is already in S3"));
     }
 
     @Test
@@ -118,7 +170,7 @@ class WavestashConfigTest {
                 .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("stor:\n  path: x\n"))
                 .hasMessage(
-                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, clock, retention, http");
+                        "test.yaml:1: stor: unknown field; expected one of store, sensors, journal, ring, metrics, dsp, clock, retention, http, mirror");
         assertThatThrownBy(() -> parse("store:\n  layout: segments\n  codec: wav\n"))
                 .hasMessageContaining("store.codec: the segments layout stores raw PCM");
     }

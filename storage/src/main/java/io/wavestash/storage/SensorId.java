@@ -4,13 +4,48 @@ import java.util.regex.Pattern;
 
 /**
  * The name of a sensor: 1 to 64 characters of {@code A-Z a-z 0-9 . _ -}, never {@code .} or {@code ..}, so
- * that it can stand in a path or an object key without escaping anything.
+ * that it can stand in a path or an object key without escaping anything. Where several devices share a store,
+ * a reader names a sensor {@code DEVICE/SENSOR}; such a qualified name is only read, never written.
  */
 public record SensorId(String value) implements Comparable<SensorId> {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public SensorId {
-        requireName("sensor id", value);
+        int slash = value == null ? -1 : value.indexOf('/');
+        if (slash < 0) {
+            requireName("sensor id", value);
+        } else {
+            try {
+                requireName("device", value.substring(0, slash));
+                requireName("sensor id", value.substring(slash + 1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "sensor id '" + printable(value)
+                                + "' is not valid: expected SENSOR or DEVICE/SENSOR, each 1-64 characters of A-Z a-z 0-9 . _ -");
+            }
+        }
+    }
+
+    /** A sensor of a device, as a reader of a store shared by devices names it. */
+    public static SensorId qualified(String device, SensorId sensor) {
+        return new SensorId(device + "/" + sensor.value());
+    }
+
+    /** Whether this is a {@code DEVICE/SENSOR} name. */
+    public boolean isQualified() {
+        return value.indexOf('/') >= 0;
+    }
+
+    /** The device of a qualified name. */
+    public String device() {
+        int slash = value.indexOf('/');
+        return slash < 0 ? null : value.substring(0, slash);
+    }
+
+    /** The sensor of a qualified name, or this one. */
+    public SensorId local() {
+        int slash = value.indexOf('/');
+        return slash < 0 ? this : new SensorId(value.substring(slash + 1));
     }
 
     public static SensorId of(String value) {

@@ -16,6 +16,7 @@ import io.wavestash.storage.layout.SegmentLayout;
 import io.wavestash.storage.persist.LocalPersister;
 import io.wavestash.storage.persist.MemoryPersister;
 import io.wavestash.storage.persist.RandomAccessPersister;
+import io.wavestash.storage.persist.S3Persister;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,6 +68,9 @@ public final class Stores {
      * config's layout, template and codec must be those the store was created with.
      */
     public static ChunkStore open(StoreConfig config, Access access) {
+        if (!config.isLocal()) {
+            return openS3(config, access);
+        }
         Path root = config.path();
         if (access == Access.READ && !Files.isRegularFile(root.resolve(MANIFEST))) {
             throw new StoreException("no wavestash store at " + root + " (import something first, or pass --store)");
@@ -99,7 +103,13 @@ public final class Stores {
                     // the lock goes with the process anyway
                 }
             };
-            return assemble(config, persister, access, release);
+            if (access == Access.READ && sharedByDevices(config)) {
+                return AllDevicesStore.open(
+                        config,
+                        persister,
+                        d -> assemble(config.withDevice(d), persister, Access.READ, () -> {}, () -> writerAlive(root)));
+            }
+            return assemble(config, persister, access, release, () -> writerAlive(root));
         } catch (IOException e) {
             closeQuietly(lockFile);
             throw new StoreException("cannot open store at " + root + ": " + TemplatedStore.describe(e), e);
@@ -111,10 +121,44 @@ public final class Stores {
         }
     }
 
+    /**
+     * Opens a store in an S3 bucket. Written by one process per device (nothing locks a bucket); read by any
+     * number. A template with {@code {device}} read without a device gives every device's sensors, named
+     * {@code DEVICE/SENSOR}.
+     */
+    private static ChunkStore openS3(StoreConfig config, Access access) {
+        S3Persister persister;
+        try {
+            persister = S3Persister.open(config.s3());
+        } catch (IOException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+        try {
+            if (access == Access.READ && sharedByDevices(config)) {
+                return AllDevicesStore.open(
+                        config,
+                        persister,
+                        d -> assemble(config.withDevice(d), persister, Access.READ, () -> {}, () -> true));
+            }
+            return assemble(config, persister, access, persister::close, () -> true);
+        } catch (IOException e) {
+            persister.close();
+            throw new StoreException("cannot open store at " + config.where() + ": " + TemplatedStore.describe(e), e);
+        } catch (RuntimeException e) {
+            persister.close();
+            throw e;
+        }
+    }
+
+    /** A template with {@code {device}} read without naming a device: every device's data is read. */
+    private static boolean sharedByDevices(StoreConfig config) {
+        return config.device() == null && KeyTemplate.of(config.template()).hasDevice();
+    }
+
     /** A store in memory, for tests and transient use. */
     public static ChunkStore memory(StoreConfig config) {
         try {
-            return assemble(config, new MemoryPersister(), Access.WRITE, () -> {});
+            return assemble(config, new MemoryPersister(), Access.WRITE, () -> {}, () -> false);
         } catch (IOException e) {
             throw new StoreException("memory store: " + e.getMessage(), e);
         }
@@ -123,25 +167,41 @@ public final class Stores {
     /** A store over any random-access persister (the contract kit uses this). */
     public static ChunkStore over(StoreConfig config, RandomAccessPersister persister) {
         try {
-            return assemble(config, persister, Access.WRITE, () -> {});
+            return assemble(config, persister, Access.WRITE, () -> {}, () -> false);
         } catch (IOException e) {
             throw new StoreException("store: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Puts a store together over a persister. {@code writerAlive} says whether another process is writing it
+     * (a reader then trusts the index logs even if the store is marked dirty; S3 cannot tell, so it is assumed).
+     */
     private static ChunkStore assemble(
-            StoreConfig config, RandomAccessPersister persister, Access access, Runnable release) throws IOException {
+            StoreConfig config,
+            RandomAccessPersister persister,
+            Access access,
+            Runnable release,
+            BooleanSupplier writerAlive)
+            throws IOException {
         KeyTemplate template = KeyTemplate.of(config.template());
         checkManifest(config, persister, access);
+        String device = template.hasDevice() ? config.device() : null;
         ChunkLayout layout = config.layout() == Layout.SEGMENTS
-                ? new SegmentLayout(persister, template, config.segmentSeconds(), config.device())
-                : new ChunkPerKeyLayout(persister, template, ValueCodec.of(config.codec()), config.device());
-        AvailabilityIndex index = new AvailabilityIndex(persister);
+                ? new SegmentLayout(persister, template, config.segmentSeconds(), device)
+                : new ChunkPerKeyLayout(persister, template, ValueCodec.of(config.codec()), device);
+        AvailabilityIndex index = new AvailabilityIndex(persister, AvailabilityIndex.dirOf(device));
         boolean writable = access == Access.WRITE;
-        BooleanSupplier logsCurrent =
-                () -> writerAlive(config.path()) || !Files.exists(config.path().resolve(DIRTY));
+        String dirty = dirtyKey(device);
+        BooleanSupplier logsCurrent = () -> {
+            try {
+                return writerAlive.getAsBoolean() || persister.size(dirty) < 0;
+            } catch (IOException e) {
+                return true;
+            }
+        };
         TemplatedStore store = new TemplatedStore(config, persister, layout, index, writable, release, logsCurrent);
-        boolean crashed = persister.size(DIRTY) >= 0;
+        boolean crashed = persister.size(dirty) >= 0;
         boolean missing = index.isMissing();
         if (writable) {
             if (crashed || missing) {
@@ -150,11 +210,11 @@ public final class Stores {
                 index.refresh();
             }
             persister.write(
-                    DIRTY, ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes()));
+                    dirty, ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes()));
             persister.sync();
-            return new DirtyMarked(store, persister);
+            return new DirtyMarked(store, persister, dirty);
         }
-        if ((missing || crashed) && !writerAlive(config.path())) {
+        if ((missing || crashed) && !writerAlive.getAsBoolean()) {
             store.reindex(); // in memory: the logs are stale and nobody is writing them
         } else {
             index.refresh();
@@ -165,17 +225,19 @@ public final class Stores {
     /** Removes the dirty mark after a clean close. */
     private static final class DirtyMarked extends ForwardingStore {
         private final RandomAccessPersister persister;
+        private final String dirty;
 
-        DirtyMarked(ChunkStore delegate, RandomAccessPersister persister) {
+        DirtyMarked(ChunkStore delegate, RandomAccessPersister persister, String dirty) {
             super(delegate);
             this.persister = persister;
+            this.dirty = dirty;
         }
 
         @Override
         public void close() {
             delegate.flush();
             try {
-                persister.delete(DIRTY);
+                persister.delete(dirty);
                 persister.sync();
             } catch (IOException e) {
                 throw new StoreException("cannot close store cleanly: " + e.getMessage(), e);
@@ -183,6 +245,11 @@ public final class Stores {
                 delegate.close();
             }
         }
+    }
+
+    /** Marks a store (a device's part of it) as being written; left behind by a writer that died. */
+    static String dirtyKey(String device) {
+        return device == null ? DIRTY : AvailabilityIndex.DEVICES + device + "/dirty";
     }
 
     private static void checkManifest(StoreConfig config, RandomAccessPersister persister, Access access)
@@ -206,7 +273,7 @@ public final class Stores {
             differ(differences, "segmentSeconds", "" + stored.segmentSeconds(), "" + config.segmentSeconds());
         }
         if (differences.length() > 0) {
-            throw new StoreException("store at " + config.path() + " was created with other settings:" + differences
+            throw new StoreException("store at " + config.where() + " was created with other settings:" + differences
                     + "; open it with its own settings (omit them) or copy it with 'wavestash migrate'");
         }
     }

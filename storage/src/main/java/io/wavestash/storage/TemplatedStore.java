@@ -51,6 +51,10 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void createSession(SessionMeta meta) {
         requireWritable();
+        if (meta.sensor().isQualified()) {
+            throw new StoreException("sensor '" + meta.sensor() + "': a store is written by its own device, under plain"
+                    + " sensor names (DEVICE/SENSOR names are for reading a store that devices share)");
+        }
         if (index.session(meta.sensor(), meta.startEpochMicros()) != null) {
             throw new StoreException("sensor " + meta.sensor() + " already has a session starting at "
                     + Times.ofEpochMicros(meta.startEpochMicros()));
@@ -241,10 +245,10 @@ final class TemplatedStore implements ChunkStore {
 
     private void requireWritable() {
         if (!writable) {
-            throw new StoreException("store at " + config.path() + " was opened read-only");
+            throw new StoreException("store at " + config.where() + " was opened read-only");
         }
         if (closed) {
-            throw new StoreException("store at " + config.path() + " is closed");
+            throw new StoreException("store at " + config.where() + " is closed");
         }
     }
 

@@ -168,7 +168,11 @@ public abstract class StoreContract {
         writeChunks(b, noise(441 * 3 + 17, 7), 441);
         List<long[]> before = store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE);
         List<String> logs = new ArrayList<>();
-        persister.list("@wavestash/index/", o -> logs.add(o.key()));
+        persister.list("@wavestash/", o -> {
+            if (o.key().endsWith(".log")) {
+                logs.add(o.key());
+            }
+        });
         for (String log : logs) {
             persister.delete(log);
         }
@@ -228,7 +232,11 @@ public abstract class StoreContract {
                 reopen();
             } else if (pass == 1) {
                 List<String> logs = new ArrayList<>();
-                persister.list("@wavestash/index/", o -> logs.add(o.key()));
+                persister.list("@wavestash/", o -> {
+                    if (o.key().endsWith(".log")) {
+                        logs.add(o.key());
+                    }
+                });
                 for (String log : logs) {
                     persister.delete(log);
                 }
@@ -268,7 +276,11 @@ public abstract class StoreContract {
                 reopen();
             } else if (pass == 1) {
                 List<String> logs = new ArrayList<>();
-                persister.list("@wavestash/index/", o -> logs.add(o.key()));
+                persister.list("@wavestash/", o -> {
+                    if (o.key().endsWith(".log")) {
+                        logs.add(o.key());
+                    }
+                });
                 for (String log : logs) {
                     persister.delete(log);
                 }

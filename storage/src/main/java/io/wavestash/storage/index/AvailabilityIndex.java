@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Per sensor: its sessions, the chunks present in each, and so the gaps. Kept in memory and persisted as
- * one append-only log per sensor ({@code @wavestash/index/SENSOR.log}) of checksummed records, which a
+ * one append-only log per sensor ({@code @wavestash/index/SENSOR.log}, or under
+ * {@code @wavestash/devices/DEVICE/index/} when devices share the storage) of checksummed records, which a
  * reader in another process tails. A torn last record (a crash mid-append) is ignored; a rebuild from
  * storage writes a fresh log with a new generation number, which tells readers to start over.
  */
@@ -43,6 +44,7 @@ public final class AvailabilityIndex {
     private static final int PENDING_LIMIT = 64 << 10;
 
     private final RandomAccessPersister persister;
+    private final String dir;
     private final Map<SensorId, SensorLog> logs = new TreeMap<>();
     /** While rebuilding, records accumulate and are written as whole new logs. */
     private boolean rebuilding;
@@ -50,8 +52,22 @@ public final class AvailabilityIndex {
     private boolean detached;
 
     public AvailabilityIndex(RandomAccessPersister persister) {
-        this.persister = persister;
+        this(persister, DIR);
     }
+
+    /** An index whose logs are under {@code dir} (which ends in {@code /}). */
+    public AvailabilityIndex(RandomAccessPersister persister, String dir) {
+        this.persister = persister;
+        this.dir = dir;
+    }
+
+    /** Where the index of a device's data is kept (its own, so that devices can share one bucket). */
+    public static String dirOf(String device) {
+        return device == null ? DIR : DEVICES + device + "/index/";
+    }
+
+    /** Under this prefix each device that shares the storage has its own directory. */
+    public static final String DEVICES = "@wavestash/devices/";
 
     private static final class SensorLog {
         final NavigableMap<Long, SessionEntry> sessions = new TreeMap<>();
@@ -243,7 +259,7 @@ public final class AvailabilityIndex {
             }
         }
         List<String> orphans = new ArrayList<>();
-        persister.list(DIR, o -> orphans.add(o.key()));
+        persister.list(dir, o -> orphans.add(o.key()));
         logs.clear();
         rebuilding = true;
         try {
@@ -346,7 +362,7 @@ public final class AvailabilityIndex {
     /** True when no index log exists at all (a new store, or one whose index was lost). */
     public boolean isMissing() throws IOException {
         boolean[] any = {false};
-        persister.list(DIR, o -> any[0] = true);
+        persister.list(dir, o -> any[0] = true);
         return !any[0];
     }
 
@@ -356,9 +372,9 @@ public final class AvailabilityIndex {
             return;
         }
         List<String> keys = new ArrayList<>();
-        persister.list(DIR, o -> keys.add(o.key()));
+        persister.list(dir, o -> keys.add(o.key()));
         for (String key : keys) {
-            String name = key.substring(DIR.length());
+            String name = key.substring(dir.length());
             if (!name.endsWith(".log")) {
                 continue;
             }
@@ -504,8 +520,8 @@ public final class AvailabilityIndex {
         }
     }
 
-    private static String key(SensorId sensor) {
-        return DIR + sensor.value() + ".log";
+    private String key(SensorId sensor) {
+        return dir + sensor.value() + ".log";
     }
 
     private static ByteBuffer header(long generation) {

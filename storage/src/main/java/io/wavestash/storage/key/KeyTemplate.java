@@ -164,6 +164,10 @@ public final class KeyTemplate {
         if (hasDevice && key.device() == null) {
             throw new TemplateException("template '" + text + "' has {device} but no device name was given");
         }
+        if (key.sensor().isQualified()) {
+            throw new TemplateException("sensor '" + key.sensor() + "' names a device: only plain sensor names are"
+                    + " written under a key");
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < count; i++) {
             Part part = parts.get(i);

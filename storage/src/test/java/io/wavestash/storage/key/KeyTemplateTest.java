@@ -119,9 +119,16 @@ class KeyTemplateTest {
 
     @Test
     void hostileSensorIdsNeverReachAKey() {
-        for (String bad : List.of("..", ".", "a/b", "/abs", "a\\b", "", "x".repeat(65), "new\nline", "é")) {
-            assertThatThrownBy(() -> SensorId.of(bad)).hasMessageContaining("sensor id");
+        for (String bad : List.of(
+                "..", ".", "a/b/c", "/abs", "a/", "../b", "a/..", "a\\b", "", "x".repeat(65), "new\nline", "é")) {
+            assertThatThrownBy(() -> SensorId.of(bad)).as(bad).hasMessageContaining("sensor id");
         }
+        SensorId qualified = SensorId.of("edge-1/mic"); // how a reader names a sensor of a device
+        assertThat(qualified.device()).isEqualTo("edge-1");
+        assertThat(qualified.local()).isEqualTo(SensorId.of("mic"));
+        KeyTemplate t = KeyTemplate.of("{device}/{sensor}/{session}/{block}");
+        assertThatThrownBy(() -> t.format(new ChunkKey("edge-1", qualified, 0, 0)))
+                .hasMessageContaining("sensor 'edge-1/mic' names a device");
     }
 
     @Test
