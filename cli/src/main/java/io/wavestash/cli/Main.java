@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ExportCommand.class,
             ReindexCommand.class,
+            MigrateCommand.class,
             ProtectCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

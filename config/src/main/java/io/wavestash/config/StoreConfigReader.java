@@ -42,7 +42,7 @@ final class StoreConfigReader {
                 template = DEVICE_STEM + template; // a shared bucket keeps each device's audio apart
             }
         }
-        if (template.contains("{device") && device == null) {
+        if (local != null && template.contains("{device") && device == null) { // a store read without a device: all
             node.problem("device", "is required: template '" + template + "' has {device}");
         }
         FsyncPolicy fsync = node.enumValue("fsync", FsyncPolicy.class, d.fsync());

@@ -138,8 +138,6 @@ class WavestashConfigTest {
                 """))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .containsExactlyInAnyOrder(
-                                "test.yaml: store.device: is required: template '{device}/{sensor}/{session}/{block}'"
-                                        + " has {device}",
                                 "test.yaml:3: store.layout: an S3 store keeps one object per chunk (layout: chunks);"
                                         + " objects cannot be written in place as segment files are",
                                 "test.yaml:5: store.s3.endpoint: expected an http:// or https:// URL with a host,"

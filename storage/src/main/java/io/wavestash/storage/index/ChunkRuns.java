@@ -102,6 +102,27 @@ public final class ChunkRuns {
         return out;
     }
 
+    /** The chunks that start in {@code [from, to)}, in order. */
+    public synchronized List<Chunk> chunksStartingIn(long from, long to) {
+        List<Chunk> out = new ArrayList<>();
+        for (int i = Math.max(0, runAtOrBefore(from)); i < size && start[i] < to; i++) {
+            long k = Math.max(0, (from - start[i] + length[i] - 1) / length[i]);
+            for (; k < count[i] && start[i] + k * length[i] < to; k++) {
+                out.add(new Chunk(start[i] + k * length[i], length[i]));
+            }
+        }
+        return out;
+    }
+
+    /** How many chunks are present. */
+    public synchronized long chunkCount() {
+        long total = 0;
+        for (int i = 0; i < size; i++) {
+            total += count[i];
+        }
+        return total;
+    }
+
     /** Total bytes present. */
     public synchronized long presentBytes() {
         long total = 0;

@@ -33,7 +33,8 @@ abstract class Layouts implements ChunkLayout {
         this.template = template;
         this.device = template.hasDevice() ? device : null;
         if (template.hasDevice() && device == null) {
-            throw new StoreException("template '" + template + "' has {device}: the store needs a device name");
+            throw new StoreException("template '" + template + "' has {device}: writing needs this device's name"
+                    + " (store.device in the config)");
         }
     }
 

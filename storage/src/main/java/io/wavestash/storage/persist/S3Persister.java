@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -471,15 +470,13 @@ public final class S3Persister implements RandomAccessPersister {
             return new NoSuchFileException(key);
         }
         if (e instanceof NoSuchBucketException || e instanceof S3Exception s && s.statusCode() == 404 && key == null) {
-            return new NoSuchFileException(
-                    config.bucket(), null, what + ": bucket '" + config.bucket() + "' does not exist");
+            return new IOException(what + ": bucket '" + config.bucket() + "' does not exist");
         }
         if (e instanceof S3Exception s && s.statusCode() == 403) {
             String code = s.awsErrorDetails() == null
                     ? ""
                     : " (" + s.awsErrorDetails().errorCode() + ")";
-            return new AccessDeniedException(
-                    config.bucket(), null, what + ": access denied" + code + "; check the access key and secret key");
+            return new IOException(what + ": access denied" + code + "; check the access key and secret key");
         }
         if (e instanceof SdkClientException) {
             Throwable cause = rootCause(e);
