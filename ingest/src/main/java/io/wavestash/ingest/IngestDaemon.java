@@ -63,6 +63,8 @@ public final class IngestDaemon implements AutoCloseable {
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final CountDownLatch sourcesDone;
     private boolean closed;
+    /** The copy kept in object storage, or null. */
+    private Mirror mirror;
     /** Whether, when the daemon closed, everything journaled was stored (or waited for room on the disk). */
     private boolean storedAll;
 
@@ -107,13 +109,17 @@ public final class IngestDaemon implements AutoCloseable {
                         e);
             }
         }
+        if (config.mirror() != null) {
+            mirror = new Mirror(store, config.mirror(), metrics.registry()).start();
+        }
         if (ingest.retention().active()) {
             Retention retention = new Retention(
                     store,
                     ingest.retention(),
                     clock,
                     materializer::caughtUp,
-                    () -> DiskGuard.usable(config.store().path(), Long.MAX_VALUE)); // unknown: delete nothing for space
+                    () -> DiskGuard.usable(config.store().path(), Long.MAX_VALUE), // unknown: delete nothing for space
+                    mirror == null ? (sensor, session) -> true : mirror::holds);
             housekeeping.scheduleWithFixedDelay(
                     () -> {
                         try {
@@ -230,6 +236,11 @@ public final class IngestDaemon implements AutoCloseable {
         return ring;
     }
 
+    /** The mirror to object storage, or null when none is configured. */
+    public Mirror mirror() {
+        return mirror;
+    }
+
     public Materializer materializer() {
         return materializer;
     }
@@ -268,6 +279,9 @@ public final class IngestDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             storedAll = materializer.caughtUp() || materializer.waitingForRoom();
+            if (mirror != null) {
+                mirror.stop(30);
+            }
             metrics.close();
             journal.close();
             store.close();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * Deletes whole sessions to keep a device from filling up: those that ended longer ago than the maximum age,
  * then, while free space is below the floor, the oldest. Never a sensor's newest session (it may still be
  * recording), never while the journal holds chunks not yet stored, never a session overlapping a protected
- * range.
+ * range, never one a mirror does not hold yet.
  */
 public final class Retention {
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -30,12 +31,25 @@ public final class Retention {
     private final Clock clock;
     private final BooleanSupplier allStored;
     private final LongSupplier freeBytes;
+    private final BiPredicate<SensorId, SessionEntry> copiedElsewhere;
 
     /** A session retention deleted, and why. */
     public record Deleted(SensorId sensor, Instant start, Instant end, String reason) {}
 
     public Retention(
             ChunkStore store, RetentionConfig config, Clock clock, BooleanSupplier allStored, LongSupplier freeBytes) {
+        this(store, config, clock, allStored, freeBytes, (sensor, session) -> true);
+    }
+
+    /** As above; {@code copiedElsewhere} says whether a session may go (a mirror holds all of it). */
+    public Retention(
+            ChunkStore store,
+            RetentionConfig config,
+            Clock clock,
+            BooleanSupplier allStored,
+            LongSupplier freeBytes,
+            BiPredicate<SensorId, SessionEntry> copiedElsewhere) {
+        this.copiedElsewhere = copiedElsewhere;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -74,6 +88,10 @@ public final class Retention {
                 reason = "free space below " + (config.minFreeBytes() >> 20) + " MiB";
             }
             if (reason == null) {
+                continue;
+            }
+            if (!copiedElsewhere.test(c.sensor, c.session)) {
+                LOG.fine("retention keeps session " + c.start + " of sensor " + c.sensor + ": not yet mirrored");
                 continue;
             }
             store.deleteSession(c.sensor, c.session.meta().startEpochMicros());

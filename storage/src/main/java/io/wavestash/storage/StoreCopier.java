@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,16 +43,49 @@ public final class StoreCopier {
         this.levels = levels;
     }
 
-    /** Bytes of audio the source holds and the target does not, by the last pass (0 before any). */
-    public long backlogBytes() {
-        long backlog = 0;
+    /** What the source holds and the target does not yet. */
+    public record Backlog(long bytes, double seconds) {}
+
+    /**
+     * The audio the source holds and the target does not: bytes over all sensors, and seconds of the sensor
+     * furthest behind.
+     */
+    public Backlog backlog() {
+        long bytes = 0;
+        double seconds = 0;
         for (SensorId sensor : source.sensors()) {
+            double sensorSeconds = 0;
+            NavigableMap<Long, SessionEntry> copied = target.sessions(sensor);
             for (SessionEntry s : source.sessions(sensor).values()) {
-                SessionEntry t = target.sessions(sensor).get(s.meta().startEpochMicros());
-                backlog += s.runs().presentBytes() - (t == null ? 0 : t.runs().presentBytes());
+                long behind = behind(s, copied.get(s.meta().startEpochMicros()));
+                bytes += behind;
+                sensorSeconds += (double) behind
+                        / s.meta().format().frameBytes()
+                        / s.meta().format().sampleRateHz();
+            }
+            seconds = Math.max(seconds, sensorSeconds);
+        }
+        return new Backlog(bytes, seconds);
+    }
+
+    /** Whether the target holds every byte of a session of the source (and its dropouts). */
+    public boolean holds(SensorId sensor, SessionEntry session) {
+        SessionEntry t = target.sessions(sensor).get(session.meta().startEpochMicros());
+        return t != null
+                && behind(session, t) == 0
+                && t.dropouts().all().size() >= session.dropouts().all().size();
+    }
+
+    private static long behind(SessionEntry source, SessionEntry target) {
+        long have = 0;
+        if (target != null) {
+            for (long[] r : source.runs().presentRanges(0, Long.MAX_VALUE)) {
+                for (long[] h : target.runs().presentRanges(r[0], r[1])) {
+                    have += h[1] - h[0];
+                }
             }
         }
-        return Math.max(0, backlog);
+        return source.runs().presentBytes() - have;
     }
 
     /** Copies everything the target lacks; stops early (between chunks, after a flush) when {@code stop} says so. */

@@ -2,6 +2,7 @@ package io.wavestash.storage.persist;
 
 import io.wavestash.config.S3Config;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -70,7 +71,7 @@ public final class S3Persister implements RandomAccessPersister {
         S3Persister persister = new S3Persister(client(config), config);
         try {
             persister.client.headBucket(b -> b.bucket(config.bucket()));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             persister.client.close();
             throw persister.failure("open bucket", null, e);
         }
@@ -129,7 +130,7 @@ public final class S3Persister implements RandomAccessPersister {
         try {
             return client.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + key))
                     .asByteArray();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("read", key, e);
         }
     }
@@ -174,7 +175,7 @@ public final class S3Persister implements RandomAccessPersister {
                 return 0; // at or past the end
             }
             throw failure("read", key, e);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("read", key, e);
         }
     }
@@ -202,7 +203,7 @@ public final class S3Persister implements RandomAccessPersister {
         try {
             client.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromRemainingByteBuffer(bytes.duplicate()));
             bytes.position(bytes.limit());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("write", key, e);
         }
     }
@@ -224,7 +225,7 @@ public final class S3Persister implements RandomAccessPersister {
         try {
             client.deleteObject(b -> b.bucket(bucket).key(prefix + key));
             return true;
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("delete", key, e);
         }
     }
@@ -245,7 +246,7 @@ public final class S3Persister implements RandomAccessPersister {
                 return -1;
             }
             throw failure("look up", key, e);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("look up", key, e);
         }
     }
@@ -267,7 +268,7 @@ public final class S3Persister implements RandomAccessPersister {
                     each.accept(new StoredObject(key, o.size()));
                 }
             }
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("list", keyPrefix.isEmpty() ? "/" : keyPrefix, e);
         }
         logs.forEach((key, p) -> {
@@ -376,7 +377,7 @@ public final class S3Persister implements RandomAccessPersister {
                     p.add(Long.parseLong(m.group(2)), m.group(3) != null, o.size());
                 }
             }
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw failure("list", key, e);
         }
         return p;
@@ -412,7 +413,7 @@ public final class S3Persister implements RandomAccessPersister {
         for (Pieces.Piece piece : p.all()) {
             try {
                 client.deleteObject(b -> b.bucket(bucket).key(pieceKey(key, piece.seq(), piece.base())));
-            } catch (SdkException e) {
+            } catch (SdkException | UncheckedIOException e) {
                 throw failure("delete", key, e);
             }
         }
@@ -464,7 +465,7 @@ public final class S3Persister implements RandomAccessPersister {
     // ---- errors --------------------------------------------------------------------------------
 
     /** An exception that says what failed, where, and what to check. */
-    IOException failure(String action, String key, SdkException e) {
+    IOException failure(String action, String key, RuntimeException e) {
         String what = "cannot " + action + (key == null ? "" : " " + key) + " in " + config.describe();
         if (e instanceof NoSuchKeyException) {
             return new NoSuchFileException(key);
@@ -478,7 +479,7 @@ public final class S3Persister implements RandomAccessPersister {
                     : " (" + s.awsErrorDetails().errorCode() + ")";
             return new IOException(what + ": access denied" + code + "; check the access key and secret key");
         }
-        if (e instanceof SdkClientException) {
+        if (e instanceof SdkClientException || e instanceof UncheckedIOException) {
             Throwable cause = rootCause(e);
             String reason = cause instanceof ConnectException
                     ? "connection refused"
