@@ -145,6 +145,67 @@ class MirrorTest {
         }
     }
 
+    @Test
+    void refusedCredentialsOrAMissingBucketShowInLogsAndMetricsWhileRecordingGoesOn() throws Exception {
+        try (S3Server s3 = S3Server.start("mirror")) {
+            String good = s3.yaml("mirror", "", "  ");
+            List<String[]> cases = List.of(
+                    new String[] {good.replace(S3Server.SECRET_KEY, "wrong-secret"), "access denied"},
+                    new String[] {good.replace("bucket: mirror", "bucket: gone"), "bucket 'gone' does not exist"});
+            for (String[] bad : cases) {
+                Path root = dir.resolve("store-" + bad[1].hashCode());
+                WavestashConfig config = ConfigFile.parse(
+                        "test.yaml",
+                        "store: {path: " + root + "}\n"
+                                + "mirror:\n  device: edge-1\n  intervalMillis: 50\n" + bad[0]
+                                + "sensors:\n  - {id: live, source: tone, sampleRateHz: 8000, seconds: 2, chunkMs: 100}\n",
+                        WavestashConfig::from);
+                List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+                java.util.logging.Logger log = java.util.logging.Logger.getLogger(Mirror.class.getName());
+                java.util.logging.Handler handler = new java.util.logging.Handler() {
+                    @Override
+                    public void publish(java.util.logging.LogRecord r) {
+                        logged.add(r.getLevel() + " " + r.getMessage());
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+                log.addHandler(handler);
+                IngestDaemon daemon = IngestDaemon.start(config, Clock.systemUTC(), Pacer.system());
+                try (daemon) {
+                    assertThat(daemon.awaitSources(1, TimeUnit.MINUTES)).isTrue();
+                    await(
+                            () -> daemon.mirror().errors() >= 2
+                                    && daemon.materializer().caughtUp(),
+                            30);
+                    assertThat(daemon.registry().scrape())
+                            .contains("wavestash_mirror_up 0.0")
+                            .containsPattern("wavestash_mirror_errors_total [1-9]");
+                } finally {
+                    log.removeHandler(handler);
+                }
+                assertThat(daemon.lostNothing()).isTrue();
+                assertThat(logged)
+                        .as("logged once per cause")
+                        .filteredOn(l -> l.startsWith("WARNING") && l.contains(bad[1]))
+                        .hasSize(1)
+                        .allMatch(l -> l.contains("s3://") && !l.contains("wrong-secret"));
+                try (ChunkStore local = Stores.open(config.store(), Stores.Access.READ)) {
+                    assertThat(local.sessions(LIVE)
+                                    .firstEntry()
+                                    .getValue()
+                                    .runs()
+                                    .presentBytes())
+                            .isEqualTo(2 * 16_000);
+                }
+            }
+        }
+    }
+
     private static byte[] whole(ChunkStore store, SensorId sensor, SessionEntry s) {
         List<long[]> ranges = new ArrayList<>(s.runs().presentRanges(0, Long.MAX_VALUE));
         assertThat(ranges).hasSize(1);
