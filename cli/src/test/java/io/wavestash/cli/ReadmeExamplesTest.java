@@ -67,6 +67,21 @@ class ReadmeExamplesTest {
         }
     }
 
+    @Test
+    void everyConfigExampleParses() throws Exception {
+        String readme = Files.readString(repoRoot().resolve("README.md"));
+        Matcher m = Pattern.compile("<!-- readme-config:[^>]*-->\\s*```yaml\\n(.*?)```", Pattern.DOTALL)
+                .matcher(readme);
+        int parsed = 0;
+        while (m.find()) {
+            io.wavestash.config.WavestashConfig config = io.wavestash.config.ConfigFile.parse(
+                    "README.md", m.group(1), io.wavestash.config.WavestashConfig::from);
+            assertThat(config.store()).isNotNull();
+            parsed++;
+        }
+        assertThat(parsed).as("config examples").isGreaterThanOrEqualTo(4);
+    }
+
     /** A multi-sensor query writes FILE-SENSOR.wav; a single one FILE.wav. */
     private List<Path> outputsOf(String name) throws IOException {
         Path exact = dir.resolve(name);

@@ -206,6 +206,37 @@ class MirrorTest {
         }
     }
 
+    @Test
+    void aDaemonWritingStraightToTheBucketKeepsChunksInTheJournalThroughAnOutage() throws Exception {
+        try (S3Server s3 = S3Server.start("direct")) {
+            WavestashConfig config = ConfigFile.parse(
+                    "test.yaml",
+                    "store:\n  path: " + dir.resolve("journal") + "\n  device: edge-9\n"
+                            + "  template: \"{device}/{sensor}/{session}/{block:014d}.pcm\"\n"
+                            + s3.yaml("direct", "", "  ")
+                            + "sensors:\n  - {id: live, source: tone, sampleRateHz: 8000, seconds: 6, chunkMs: 100,"
+                            + " realTime: true}\n",
+                    WavestashConfig::from);
+            IngestDaemon daemon = IngestDaemon.start(config, Clock.systemUTC(), Pacer.system());
+            try (daemon) {
+                await(() -> daemon.stats().total(x -> x.chunksStored) >= 10, 20);
+                s3.stop();
+                Thread.sleep(2_000);
+                assertThat(daemon.materializer().lag())
+                        .as("records waiting in the journal")
+                        .isGreaterThan(5);
+                s3.restart();
+                assertThat(daemon.awaitSources(1, TimeUnit.MINUTES)).isTrue();
+                await(() -> daemon.materializer().caughtUp(), 60);
+            }
+            assertThat(daemon.lostNothing()).isTrue();
+            try (ChunkStore bucket = Stores.open(config.store(), Stores.Access.READ)) {
+                SessionEntry s = bucket.sessions(LIVE).firstEntry().getValue();
+                assertThat(s.runs().presentRanges(0, Long.MAX_VALUE)).containsExactly(new long[] {0, 6 * 16_000});
+            }
+        }
+    }
+
     private static byte[] whole(ChunkStore store, SensorId sensor, SessionEntry s) {
         List<long[]> ranges = new ArrayList<>(s.runs().presentRanges(0, Long.MAX_VALUE));
         assertThat(ranges).hasSize(1);
