@@ -19,6 +19,17 @@ final class Cli {
         }
     }
 
+    /** A sensor this command writes: a plain name (DEVICE/SENSOR names are only read). */
+    static SensorId writtenSensor(String value, String option) {
+        SensorId id = sensor(value, option);
+        if (id.isQualified()) {
+            throw new Main.UserException(option + ": sensor id '" + value + "' names a device; a sensor is written"
+                    + " under a plain name (1-64 characters of A-Z a-z 0-9 . _ -), its device comes from the store's"
+                    + " device setting");
+        }
+        return id;
+    }
+
     /** A comma-separated list of sensor ids, without repeats. */
     static List<SensorId> sensors(String value, String option) {
         List<SensorId> out = new ArrayList<>();

@@ -119,26 +119,9 @@ final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A progress bar on one line, redrawn at most every half second. */
+    /** A progress bar in seconds of audio. */
     private static Exporter.Progress bar(PrintWriter err, int rate) {
-        long[] last = {0};
-        return (done, total) -> {
-            long now = System.nanoTime();
-            if (done < total && now - last[0] < 500_000_000L) {
-                return;
-            }
-            last[0] = now;
-            int width = 30;
-            int filled = (int) (width * done / Math.max(1, total));
-            err.printf(
-                    Locale.ROOT,
-                    "\r  [%s%s] %3d%%  %s / %s",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled),
-                    100 * done / Math.max(1, total),
-                    Cli.seconds(done, rate),
-                    Cli.seconds(total, rate));
-            err.flush();
-        };
+        ProgressBar bar = new ProgressBar(err);
+        return (done, total) -> bar.show(done, total, Cli.seconds(done, rate) + " / " + Cli.seconds(total, rate));
     }
 }

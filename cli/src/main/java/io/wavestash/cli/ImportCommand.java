@@ -60,7 +60,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SensorId id = Cli.sensor(sensor, "--sensor");
+        SensorId id = Cli.writtenSensor(sensor, "--sensor");
         long startMicros = Cli.sessionStart(start, "--start");
         WavImport wav = WavImport.open(file);
         WavInfo info = wav.info();

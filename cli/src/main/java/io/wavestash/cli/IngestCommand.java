@@ -90,7 +90,12 @@ final class IngestCommand implements Callable<Integer> {
         }
         out.printf(
                 "recording %d sensor(s) into %s (Ctrl-C to stop)%n",
-                cfg.ingest().sensors().size(), cfg.store().path());
+                cfg.ingest().sensors().size(), cfg.store().where());
+        if (cfg.mirror() != null) {
+            out.printf(
+                    "mirroring to %s as device %s%n",
+                    cfg.mirror().target().where(), cfg.mirror().target().device());
+        }
         if (daemon.metricsPort() > 0) {
             out.printf("metrics on http://%s:%d/metrics%n", cfg.ingest().metricsBind(), daemon.metricsPort());
         }

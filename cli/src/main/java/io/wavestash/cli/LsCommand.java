@@ -56,7 +56,7 @@ final class LsCommand implements Callable<Integer> {
                 }
             }
             ObjectNode root = JSON.createObjectNode();
-            root.put("store", store.config().path().toString());
+            root.put("store", store.config().where());
             ArrayNode list = root.putArray("sensors");
             for (SensorId id : which) {
                 ObjectNode sensor = list.addObject();

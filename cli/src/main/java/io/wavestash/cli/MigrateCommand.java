@@ -75,28 +75,18 @@ final class MigrateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A progress bar on one line, redrawn at most every half second. */
+    /** A progress bar by bytes, with the chunk count. */
     private static StoreCopier.Listener bar(PrintWriter err) {
-        long[] last = {0};
-        return p -> {
-            long now = System.nanoTime();
-            if (p.chunks() < p.totalChunks() && now - last[0] < 500_000_000L) {
-                return;
-            }
-            last[0] = now;
-            int width = 30;
-            int filled = (int) (width * p.bytes() / Math.max(1, p.totalBytes()));
-            err.printf(
-                    Locale.ROOT,
-                    "\r  [%s%s] %3d%%  %d / %d chunks, %.1f / %.1f MB",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled),
-                    100 * p.bytes() / Math.max(1, p.totalBytes()),
-                    p.chunks(),
-                    p.totalChunks(),
-                    p.bytes() / 1e6,
-                    p.totalBytes() / 1e6);
-            err.flush();
-        };
+        ProgressBar bar = new ProgressBar(err);
+        return p -> bar.show(
+                p.bytes(),
+                p.totalBytes(),
+                String.format(
+                        Locale.ROOT,
+                        "%d / %d chunks, %.1f / %.1f MB",
+                        p.chunks(),
+                        p.totalChunks(),
+                        p.bytes() / 1e6,
+                        p.totalBytes() / 1e6));
     }
 }

@@ -54,7 +54,7 @@ final class ProtectCommand implements Callable<Integer> {
         if (sensor == null || from == null || to == null) {
             throw new Main.UserException("protect needs --sensor, --from and --to (or --list)");
         }
-        SensorId id = Cli.sensor(sensor, "--sensor");
+        SensorId id = Cli.writtenSensor(sensor, "--sensor");
         Instant start = Cli.instant(from, "--from");
         Instant end = Cli.instant(to, "--to");
         if (!start.isBefore(end)) {

@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
             metrics.close();
             stopped.countDown();
         }));
-        out.printf("serving %s on %s (Ctrl-C to stop)%n", storeOptions.resolve().path(), api.url());
+        out.printf("serving %s on %s (Ctrl-C to stop)%n", storeOptions.resolve().where(), api.url());
         out.flush();
         stopped.await();
         return 0;

@@ -86,6 +86,25 @@ public final class KeyTemplate {
         return formatParts(blockIndex(), anyChunkOfSession) + name;
     }
 
+    /**
+     * The longest key prefix shared by every chunk of a device (its name, or null), for listing one device's
+     * part of a shared store.
+     */
+    public String devicePrefix(String device) {
+        StringBuilder out = new StringBuilder();
+        ChunkKey probe = new ChunkKey(hasDevice ? device : null, SensorId.of("x"), 0, 0);
+        for (Part part : parts) {
+            if (part instanceof Literal l) {
+                out.append(l.text);
+            } else if (((Field) part).name.equals("device")) {
+                out.append(((Field) part).format(probe));
+            } else {
+                break;
+            }
+        }
+        return out.toString();
+    }
+
     /** The longest key prefix shared by every chunk of the sensor (for listing). */
     public String sensorPrefix(String device, SensorId sensor) {
         StringBuilder out = new StringBuilder();

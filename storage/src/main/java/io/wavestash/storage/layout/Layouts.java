@@ -108,7 +108,8 @@ abstract class Layouts implements ChunkLayout {
     List<SessionEntry> scan(Consumer<String> warnings, ScanVisitor visitor) throws IOException {
         Map<String, Found> sessions = new HashMap<>();
         List<Persister.StoredObject> metas = new ArrayList<>();
-        persister.list("", o -> {
+        // only this device's part of a shared store (the whole store when the template has no {device})
+        persister.list(template.devicePrefix(device), o -> {
             if (o.key().startsWith(INTERNAL)) {
                 return;
             }

@@ -129,6 +129,13 @@ class KeyTemplateTest {
         KeyTemplate t = KeyTemplate.of("{device}/{sensor}/{session}/{block}");
         assertThatThrownBy(() -> t.format(new ChunkKey("edge-1", qualified, 0, 0)))
                 .hasMessageContaining("sensor 'edge-1/mic' names a device");
+        // a device's part of a shared store is listed under its own prefix
+        assertThat(t.devicePrefix("edge-1")).isEqualTo("edge-1/");
+        assertThat(KeyTemplate.of("site/{device}/rec/{sensor}/{session}/{block}")
+                        .devicePrefix("b"))
+                .isEqualTo("site/b/rec/");
+        assertThat(KeyTemplate.of("{sensor}/{session}/{block}").devicePrefix(null))
+                .isEmpty();
     }
 
     @Test
