@@ -75,24 +75,10 @@ class DevicesShareABucketTest {
             assertThat(ls.exit()).as(ls.err()).isZero();
             assertThat(ls.out()).contains("edge-a/mic").contains("edge-b/mic");
 
-            byte[] fromBucketA = query(reader, "edge-a/mic", "from-bucket-a.wav");
-            byte[] fromBucketB = query(reader, "edge-b/mic", "from-bucket-b.wav");
-            CliRun local = CliRun.process(
-                    dir.resolve("a"),
-                    CliRun.jvmFlags(),
-                    "query",
-                    "--store",
-                    "store",
-                    "--sensor",
-                    "mic",
-                    "--from",
-                    START,
-                    "--to",
-                    "2026-11-20T10:00:10Z",
-                    "--out",
-                    dir.resolve("local-a.wav").toString());
-            assertThat(local.exit()).as(local.err()).isZero();
-            assertThat(fromBucketA).isEqualTo(Files.readAllBytes(dir.resolve("local-a.wav")));
+            byte[] fromBucketA = query(dir, "edge-a/mic", "from-bucket-a.wav", "--config", reader.toString());
+            byte[] fromBucketB = query(dir, "edge-b/mic", "from-bucket-b.wav", "--config", reader.toString());
+            byte[] localA = query(dir.resolve("a"), "mic", "local-a.wav", "--store", "store");
+            assertThat(fromBucketA).isEqualTo(localA);
             assertThat(Sox.dataOf(dir.resolve("from-bucket-a.wav"))).isEqualTo(Sox.dataOf(hall));
             assertThat(Sox.dataOf(dir.resolve("from-bucket-b.wav"))).isEqualTo(Sox.dataOf(yard));
             assertThat(fromBucketB.length).isGreaterThan(5 * 48_000 * 6);
@@ -114,13 +100,11 @@ class DevicesShareABucketTest {
         }
     }
 
-    private byte[] query(Path config, String sensor, String out) throws Exception {
-        CliRun r = CliRun.process(
-                dir,
-                CliRun.jvmFlags(),
-                "query",
-                "--config",
-                config.toString(),
+    /** A 10-second window of a sensor, queried by a process of its own in {@code cwd} from the store named. */
+    private byte[] query(Path cwd, String sensor, String out, String... store) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("query"));
+        args.addAll(List.of(store));
+        args.addAll(List.of(
                 "--sensor",
                 sensor,
                 "--from",
@@ -128,7 +112,8 @@ class DevicesShareABucketTest {
                 "--to",
                 "2026-11-20T10:00:10Z",
                 "--out",
-                dir.resolve(out).toString());
+                dir.resolve(out).toString()));
+        CliRun r = CliRun.process(cwd, CliRun.jvmFlags(), args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
         return Files.readAllBytes(dir.resolve(out));
     }

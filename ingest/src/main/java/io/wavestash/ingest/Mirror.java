@@ -31,8 +31,9 @@ public final class Mirror implements AutoCloseable {
     private volatile boolean stopping;
     private volatile ChunkStore remote;
     private volatile StoreCopier copier;
-    private volatile long backlogBytes = -1;
-    private volatile double lagSeconds = -1;
+    /** As of the last pass (-1 before any). */
+    private volatile StoreCopier.Backlog backlog = new StoreCopier.Backlog(-1, -1);
+
     private volatile boolean up;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong chunks = new AtomicLong();
@@ -44,11 +45,11 @@ public final class Mirror implements AutoCloseable {
         this.config = config;
         this.thread = new Thread(this::run, "wavestash-mirror");
         thread.setDaemon(true);
-        Gauge.builder("wavestash.mirror.backlog", this, m -> m.backlogBytes)
+        Gauge.builder("wavestash.mirror.backlog", this, m -> m.backlog.bytes())
                 .description("bytes of audio stored locally and not yet in the mirror (-1 before the first pass)")
                 .baseUnit("bytes")
                 .register(registry);
-        Gauge.builder("wavestash.mirror.lag", this, m -> m.lagSeconds)
+        Gauge.builder("wavestash.mirror.lag", this, m -> m.backlog.seconds())
                 .description("seconds of audio the sensor furthest behind has not yet in the mirror")
                 .baseUnit("seconds")
                 .register(registry);
@@ -83,11 +84,11 @@ public final class Mirror implements AutoCloseable {
     }
 
     public long backlogBytes() {
-        return backlogBytes;
+        return backlog.bytes();
     }
 
     public double lagSeconds() {
-        return lagSeconds;
+        return backlog.seconds();
     }
 
     public boolean up() {
@@ -111,9 +112,7 @@ public final class Mirror implements AutoCloseable {
                 StoreCopier.Result r = copier.copy(p -> {}, () -> stopping && !last);
                 chunks.addAndGet(r.chunksCopied());
                 bytes.addAndGet(r.bytesCopied());
-                StoreCopier.Backlog backlog = copier.backlog();
-                backlogBytes = backlog.bytes();
-                lagSeconds = backlog.seconds();
+                backlog = copier.backlog();
                 if (!up && lastError != null) {
                     LOG.info("mirror: " + config.target().where() + " reachable again");
                 }
@@ -130,9 +129,7 @@ public final class Mirror implements AutoCloseable {
                 up = false;
                 errors.incrementAndGet();
                 if (copier != null) {
-                    StoreCopier.Backlog backlog = copier.backlog(); // grows while the bucket is away
-                    backlogBytes = backlog.bytes();
-                    lagSeconds = backlog.seconds();
+                    backlog = copier.backlog(); // grows while the bucket is away
                 }
                 if (!String.valueOf(e.getMessage()).equals(lastError)) {
                     LOG.warning("mirror: " + e.getMessage() + " (local recording goes on; retrying)");

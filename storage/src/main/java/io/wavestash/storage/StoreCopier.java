@@ -77,15 +77,14 @@ public final class StoreCopier {
     }
 
     private static long behind(SessionEntry source, SessionEntry target) {
-        long have = 0;
-        if (target != null) {
-            for (long[] r : source.runs().presentRanges(0, Long.MAX_VALUE)) {
-                for (long[] h : target.runs().presentRanges(r[0], r[1])) {
-                    have += h[1] - h[0];
-                }
-            }
+        if (target == null) {
+            return source.runs().presentBytes();
         }
-        return source.runs().presentBytes() - have;
+        long behind = 0;
+        for (long[] gap : gaps(source.runs(), target.runs())) {
+            behind += gap[1] - gap[0];
+        }
+        return behind;
     }
 
     /** Copies everything the target lacks; stops early (between chunks, after a flush) when {@code stop} says so. */
@@ -189,13 +188,26 @@ public final class StoreCopier {
         if (target.presentBytes() == source.presentBytes() && target.endByte() == source.endByte()) {
             return out; // all there (the target holds nothing the source lacks)
         }
+        for (long[] gap : gaps(source, target)) {
+            out.addAll(source.chunksStartingIn(gap[0], gap[1]));
+        }
+        return out;
+    }
+
+    /** The byte ranges the source holds and the target does not. */
+    private static List<long[]> gaps(ChunkRuns source, ChunkRuns target) {
+        List<long[]> out = new ArrayList<>();
         for (long[] range : source.presentRanges(0, Long.MAX_VALUE)) {
             long at = range[0];
             for (long[] held : target.presentRanges(range[0], range[1])) {
-                out.addAll(source.chunksStartingIn(at, held[0]));
+                if (at < held[0]) {
+                    out.add(new long[] {at, held[0]});
+                }
                 at = held[1];
             }
-            out.addAll(source.chunksStartingIn(at, range[1]));
+            if (at < range[1]) {
+                out.add(new long[] {at, range[1]});
+            }
         }
         return out;
     }

@@ -103,13 +103,7 @@ public final class Stores {
                     // the lock goes with the process anyway
                 }
             };
-            if (access == Access.READ && sharedByDevices(config)) {
-                return AllDevicesStore.open(
-                        config,
-                        persister,
-                        d -> assemble(config.withDevice(d), persister, Access.READ, () -> {}, () -> writerAlive(root)));
-            }
-            return assemble(config, persister, access, release, () -> writerAlive(root));
+            return assembleOrAllDevices(config, persister, access, release, () -> writerAlive(root));
         } catch (IOException e) {
             closeQuietly(lockFile);
             throw new StoreException("cannot open store at " + root + ": " + TemplatedStore.describe(e), e);
@@ -134,13 +128,7 @@ public final class Stores {
             throw new StoreException(e.getMessage(), e);
         }
         try {
-            if (access == Access.READ && sharedByDevices(config)) {
-                return AllDevicesStore.open(
-                        config,
-                        persister,
-                        d -> assemble(config.withDevice(d), persister, Access.READ, () -> {}, () -> true));
-            }
-            return assemble(config, persister, access, persister::close, () -> true);
+            return assembleOrAllDevices(config, persister, access, persister::close, () -> true);
         } catch (IOException e) {
             persister.close();
             throw new StoreException("cannot open store at " + config.where() + ": " + TemplatedStore.describe(e), e);
@@ -150,9 +138,26 @@ public final class Stores {
         }
     }
 
-    /** A template with {@code {device}} read without naming a device: every device's data is read. */
-    private static boolean sharedByDevices(StoreConfig config) {
-        return config.device() == null && KeyTemplate.of(config.template()).hasDevice();
+    /**
+     * The store over a persister; read without naming a device, a template with {@code {device}} gives every
+     * device's data as one read-only view.
+     */
+    private static ChunkStore assembleOrAllDevices(
+            StoreConfig config,
+            RandomAccessPersister persister,
+            Access access,
+            Runnable release,
+            BooleanSupplier writerAlive)
+            throws IOException {
+        boolean sharedByDevices =
+                config.device() == null && KeyTemplate.of(config.template()).hasDevice();
+        if (access == Access.READ && sharedByDevices) {
+            return AllDevicesStore.open(
+                    config,
+                    persister,
+                    d -> assemble(config.withDevice(d), persister, Access.READ, () -> {}, writerAlive));
+        }
+        return assemble(config, persister, access, release, writerAlive);
     }
 
     /** A store in memory, for tests and transient use. */

@@ -167,15 +167,7 @@ public abstract class StoreContract {
         writeChunks(a, noise(4000, 6), 200, 3, 4);
         writeChunks(b, noise(441 * 3 + 17, 7), 441);
         List<long[]> before = store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE);
-        List<String> logs = new ArrayList<>();
-        persister.list("@wavestash/", o -> {
-            if (o.key().endsWith(".log")) {
-                logs.add(o.key());
-            }
-        });
-        for (String log : logs) {
-            persister.delete(log);
-        }
+        deleteIndexLogs();
         assertThat(store.reindex()).isEmpty();
         assertThat(store.sensors()).containsExactly(MIC, SensorId.of("other"));
         assertThat(store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE))
@@ -231,15 +223,7 @@ public abstract class StoreContract {
             if (pass == 0) {
                 reopen();
             } else if (pass == 1) {
-                List<String> logs = new ArrayList<>();
-                persister.list("@wavestash/", o -> {
-                    if (o.key().endsWith(".log")) {
-                        logs.add(o.key());
-                    }
-                });
-                for (String log : logs) {
-                    persister.delete(log);
-                }
+                deleteIndexLogs();
                 assertThat(store.reindex()).isEmpty();
             }
         }
@@ -275,15 +259,7 @@ public abstract class StoreContract {
             if (pass == 0) {
                 reopen();
             } else if (pass == 1) {
-                List<String> logs = new ArrayList<>();
-                persister.list("@wavestash/", o -> {
-                    if (o.key().endsWith(".log")) {
-                        logs.add(o.key());
-                    }
-                });
-                for (String log : logs) {
-                    persister.delete(log);
-                }
+                deleteIndexLogs();
                 assertThat(store.reindex()).isEmpty();
             }
         }
@@ -335,6 +311,19 @@ public abstract class StoreContract {
         System.arraycopy(a, 0, expected, 0, 16_000);
         System.arraycopy(b, 0, expected, 16_000, 32_000);
         assertThat(drain(w.samples())).isEqualTo(expected);
+    }
+
+    /** Loses the availability index (every log of every device), as a damaged disk would. */
+    protected void deleteIndexLogs() throws IOException {
+        List<String> logs = new ArrayList<>();
+        persister.list("@wavestash/", o -> {
+            if (o.key().endsWith(".log")) {
+                logs.add(o.key());
+            }
+        });
+        for (String log : logs) {
+            persister.delete(log);
+        }
     }
 
     protected List<String> dataKeys() throws IOException {
