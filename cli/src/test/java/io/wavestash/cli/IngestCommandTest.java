@@ -36,7 +36,14 @@ class IngestCommandTest {
         long started = System.nanoTime();
         Process daemon = CliRun.startDaemon(
                 dir, config, ProcessBuilder.Redirect.to(dir.resolve("out.txt").toFile()));
-        // the file sensors end after 3 s of real time; the tone goes on until SIGTERM
+        // the file sensors end 3 s of real time after the daemon has started; the tone goes on until SIGTERM
+        Path out0 = dir.resolve("out.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(out0) && Files.readString(out0).contains("recording 4 sensor(s)"))
+                && daemon.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         Thread.sleep(4_000);
         daemon.destroy(); // SIGTERM
         assertThat(daemon.waitFor(1, TimeUnit.MINUTES)).isTrue();
