@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes copied in
- * by the publishing source, two stages of handlers (those that measure chunks, then those that keep them). Each sensor's backpressure policy decides whether its source
+ * by the publishing source, handlers that measure chunks and then those that keep them, run in turn on one thread.
+ * Each sensor's backpressure policy decides whether its source
  * waits for room ({@link Backpressure#BLOCK}) or has the chunk refused so it can record a dropout
  * ({@link Backpressure#DROP}).
  */
@@ -40,15 +41,12 @@ public final class Ring implements Publisher, AutoCloseable {
         this.disruptor = new Disruptor<>(
                 ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
         disruptor.setDefaultExceptionHandler(errors);
-        @SuppressWarnings("unchecked")
-        EventHandler<ChunkEvent>[] first = measure.toArray(EventHandler[]::new);
-        @SuppressWarnings("unchecked")
-        EventHandler<ChunkEvent>[] then = keep.toArray(EventHandler[]::new);
-        if (first.length == 0) {
-            disruptor.handleEventsWith(then);
-        } else {
-            disruptor.handleEventsWith(first).then(then);
-        }
+        // One thread runs every handler in turn. A second stage on its own thread would busy-spin while it
+        // waits for the first (the Disruptor's wait strategies all spin on a dependent stage), taking a core
+        // from the stage it waits for on a small device.
+        java.util.List<EventHandler<ChunkEvent>> inTurn = new java.util.ArrayList<>(measure);
+        inTurn.addAll(keep);
+        disruptor.handleEventsWith(new InTurn(inTurn, errors));
         this.ring = disruptor.start();
     }
 
@@ -134,6 +132,33 @@ public final class Ring implements Publisher, AutoCloseable {
         } catch (TimeoutException e) {
             disruptor.halt();
             throw new IllegalStateException("the ring did not drain within a minute", e);
+        }
+    }
+
+    /**
+     * Handlers run one after the other on the ring's one consumer thread. One that fails on an event goes to the
+     * exception handler, and the next still gets the event: a failed measurement never keeps a chunk from the
+     * journal.
+     */
+    private static final class InTurn implements EventHandler<ChunkEvent> {
+        private final EventHandler<ChunkEvent>[] handlers;
+        private final ExceptionHandler<ChunkEvent> errors;
+
+        @SuppressWarnings("unchecked")
+        InTurn(java.util.List<EventHandler<ChunkEvent>> handlers, ExceptionHandler<ChunkEvent> errors) {
+            this.handlers = handlers.toArray(EventHandler[]::new);
+            this.errors = errors;
+        }
+
+        @Override
+        public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
+            for (EventHandler<ChunkEvent> h : handlers) {
+                try {
+                    h.onEvent(event, sequence, endOfBatch);
+                } catch (Throwable e) {
+                    errors.handleEventException(e, sequence, event);
+                }
+            }
         }
     }
 }

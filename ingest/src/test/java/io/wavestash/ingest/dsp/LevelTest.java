@@ -3,6 +3,7 @@ package io.wavestash.ingest.dsp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.testing.Sox;
 import io.wavestash.storage.wav.WavInfo;
 import java.nio.file.Path;
@@ -75,5 +76,33 @@ class LevelTest {
                 "0.5");
         byte[] pcm = Sox.dataOf(wav);
         assertThat(new Level(Sox.infoOf(wav).format()).dbfs(pcm, 0, pcm.length)).isEqualTo(Level.SILENT_DBFS);
+    }
+
+    /** Integer samples are summed straight from their bytes; the result is the one their float values give. */
+    @ParameterizedTest(name = "{0}-bit {1} {2}-endian")
+    @CsvSource({
+        "16, SIGNED, LITTLE",
+        "16, SIGNED, BIG",
+        "24, SIGNED, LITTLE",
+        "24, SIGNED, BIG",
+        "8, UNSIGNED, LITTLE",
+        "32, SIGNED, BIG",
+        "16, UNSIGNED, LITTLE"
+    })
+    void integerSamplesMeasureAsTheirFloatValues(int bits, String encoding, String endian) {
+        SampleFormat format = new SampleFormat(
+                48_000, bits, 2, SampleFormat.Encoding.valueOf(encoding), SampleFormat.Endian.valueOf(endian));
+        byte[] pcm = new byte[4_800 * format.frameBytes()];
+        new java.util.SplittableRandom(bits).nextBytes(pcm);
+        int samples = pcm.length / format.bytesPerSample();
+        float[] floats = new float[samples];
+        new PcmFloats(format).decode(pcm, 0, floats, samples);
+        double sum = 0;
+        for (float f : floats) {
+            sum += (double) f * f;
+        }
+        double expected = 20 * Math.log10(Math.sqrt(sum / samples));
+        assertThat(new Level(format).dbfs(pcm, 0, pcm.length))
+                .isCloseTo(expected, within(1e-6)); // a float holds 24 bits of a 32-bit sample
     }
 }
