@@ -1,0 +1,243 @@
+package io.wavestash.bench;
+
+import com.lmax.disruptor.EventHandler;
+import io.wavestash.config.ConfigFile;
+import io.wavestash.config.WavestashConfig;
+import io.wavestash.ingest.IngestDaemon;
+import io.wavestash.ingest.IngestStats;
+import io.wavestash.ingest.ring.ChunkEvent;
+import io.wavestash.ingest.source.Pacer;
+import io.wavestash.storage.ChunkStore;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.Stores;
+import io.wavestash.storage.index.SessionEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs the ingest daemon in this process on N sensors looping one 48 kHz 16-bit mono WAV file, and reports
+ * what it achieved.
+ *
+ * <ul>
+ *   <li>{@code --mode fast}: sources as fast as the ring takes them ({@code realTime: false}, backpressure
+ *       {@code block}); reports the acknowledged (journaled) and stored byte rates.
+ *   <li>{@code --mode realtime}: sources paced as microphones are, each refusing what the ring cannot take
+ *       (backpressure {@code drop}, a refused chunk is a dropout); reports dropouts, CPU and RSS, and the
+ *       latency percentiles of capture to durable (the journal append that acknowledges a chunk) and capture
+ *       to queryable (the chunk seen by a reader of the store, polling every 10 ms, as another process is).
+ * </ul>
+ *
+ * {@code java -cp ... io.wavestash.bench.IngestRun --dir DIR --wav FILE --sensors N --seconds S --mode M
+ * [--layout chunks|segments] [--ring SIZE]}
+ */
+public final class IngestRun {
+    private static final int CHUNK_MS = 100;
+    private static final int CHUNK_BYTES = Stored.CHUNK_FRAMES * Stored.FORMAT.frameBytes();
+
+    private final int sensors;
+    private final int seconds;
+    private final boolean realTime;
+    private final Map<String, Integer> sensorIndex = new HashMap<>();
+    /** Per sensor, when each chunk was handed to the ring (System.nanoTime), by chunk number; 0 = not yet. */
+    private final AtomicLongArray[] published;
+
+    private final Histogram toDurable = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    private final Histogram toQueryable = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    private final AtomicLong lastJournaled = new AtomicLong();
+    private volatile long maxRssKib;
+
+    private IngestRun(int sensors, int seconds, boolean realTime) {
+        this.sensors = sensors;
+        this.seconds = seconds;
+        this.realTime = realTime;
+        this.published = new AtomicLongArray[sensors];
+        for (int i = 0; i < sensors; i++) {
+            sensorIndex.put(id(i), i);
+            published[i] = new AtomicLongArray(seconds * (1000 / CHUNK_MS) + 16);
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String mode = args.text("mode", null);
+        if (!mode.equals("fast") && !mode.equals("realtime")) {
+            throw new IllegalArgumentException("--mode must be fast or realtime, was " + mode);
+        }
+        Path wav = Path.of(args.text("wav", null)).toAbsolutePath();
+        Stored.wavSamples(wav); // checks it is 48 kHz 16-bit mono
+        IngestRun run =
+                new IngestRun(args.integer("sensors", 16), args.integer("seconds", 60), mode.equals("realtime"));
+        String yaml = run.config(
+                Path.of(args.text("dir", null)).toAbsolutePath(),
+                wav,
+                args.text("layout", "chunks"),
+                args.integer("ring", Math.max(1024, Integer.highestOneBit(run.sensors * 4 - 1) << 1)));
+        run.run(ConfigFile.parse("bench.yaml", yaml, WavestashConfig::from));
+    }
+
+    private static String id(int i) {
+        return String.format("s%04d", i);
+    }
+
+    private String config(Path dir, Path wav, String layout, int ringSize) throws java.io.IOException {
+        Files.createDirectories(dir);
+        StringBuilder y = new StringBuilder();
+        y.append("store:\n  path: ")
+                .append(dir.resolve("store"))
+                .append("\n  layout: ")
+                .append(layout)
+                .append('\n');
+        y.append("journal:\n  path: ").append(dir.resolve("journal")).append("\n  cycle: 1m\n");
+        y.append("ring:\n  size: ").append(ringSize).append('\n');
+        y.append("sensors:\n");
+        for (int i = 0; i < sensors; i++) {
+            y.append("  - id: ").append(id(i)).append('\n');
+            y.append("    source: wav\n    file: ").append(wav).append('\n');
+            y.append("    loop: true\n    chunkMs: ").append(CHUNK_MS).append('\n');
+            y.append("    seconds: ").append(seconds).append('\n');
+            y.append("    realTime: ").append(realTime).append('\n');
+            y.append("    backpressure: ").append(realTime ? "drop" : "block").append('\n');
+        }
+        return y.toString();
+    }
+
+    private void run(WavestashConfig config) throws Exception {
+        long cpu0 = Report.cpuNanos();
+        long t0 = System.nanoTime();
+        IngestDaemon daemon =
+                IngestDaemon.start(config, Clock.systemUTC(), Pacer.system(), journal -> new Timed(journal));
+        Thread sampler = daemonThread("rss", this::sampleRss);
+        Thread reader = realTime ? daemonThread("reader", () -> pollQueryable(config)) : null;
+        if (!daemon.awaitSources(seconds * 20L + 120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the sources did not finish in time");
+        }
+        long sourcesDone = System.nanoTime();
+        daemon.close();
+        long closed = System.nanoTime();
+        long cpu = Report.cpuNanos() - cpu0;
+        if (reader != null) {
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        sampler.interrupt();
+        IngestStats stats = daemon.stats();
+        long journaled = stats.total(s -> s.bytesJournaled);
+        long stored = stats.total(s -> s.bytesStored);
+        Report.put("sensors", sensors);
+        Report.put("audio_seconds_per_sensor", seconds);
+        Report.put("bytes_journaled", journaled);
+        Report.put("bytes_stored", stored);
+        Report.put("dropouts", stats.total(s -> s.dropouts) + daemon.ring().refused());
+        Report.put("dropped_bytes", stats.total(s -> s.droppedBytes));
+        Report.put("lost_nothing", daemon.lostNothing());
+        Report.put("wall_seconds", (closed - t0) / 1e9);
+        Report.put("journaled_mb_per_s", journaled / ((lastJournaled.get() - t0) / 1e9) / 1e6);
+        Report.put("stored_mb_per_s", stored / ((closed - t0) / 1e9) / 1e6);
+        Report.put("drain_seconds", (closed - sourcesDone) / 1e9);
+        Report.put("cpu_cores", cpu / (double) (closed - t0));
+        Report.put("rss_max_mb", Math.max(maxRssKib, Report.statusKib("VmRSS")) / 1024.0);
+        Report.put("rss_hwm_mb", Report.statusKib("VmHWM") / 1024.0);
+        percentiles("durable", toDurable);
+        if (realTime) {
+            percentiles("queryable", toQueryable);
+        }
+    }
+
+    private static void percentiles(String name, Histogram h) {
+        Report.put(name + "_count", h.getTotalCount());
+        Report.put(name + "_p50_ms", h.getValueAtPercentile(50) / 1e6);
+        Report.put(name + "_p99_ms", h.getValueAtPercentile(99) / 1e6);
+        Report.put(name + "_p999_ms", h.getValueAtPercentile(99.9) / 1e6);
+        Report.put(name + "_max_ms", h.getMaxValue() / 1e6);
+    }
+
+    private static Thread daemonThread(String name, Runnable body) {
+        Thread t = new Thread(body, "bench-" + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void sampleRss() {
+        while (!Thread.currentThread().isInterrupted()) {
+            maxRssKib = Math.max(maxRssKib, Report.statusKib("VmRSS"));
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A reader of the store beside the daemon: every 10 ms it refreshes its view of the index and records, for
+     * each chunk that has become visible, the time since the chunk was captured.
+     */
+    private void pollQueryable(WavestashConfig config) {
+        long[] seen = new long[sensors];
+        long expected = (long) sensors * seconds * (1000 / CHUNK_MS);
+        try (ChunkStore store = openWhenCreated(config)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds * 20L + 120);
+            while (toQueryable.getTotalCount() < expected && System.nanoTime() < deadline) {
+                store.refresh();
+                long now = System.nanoTime();
+                for (SensorId sensor : store.sensors()) {
+                    int i = sensorIndex.get(sensor.value());
+                    Entry<Long, SessionEntry> last = store.sessions(sensor).lastEntry();
+                    if (last == null) {
+                        continue;
+                    }
+                    long chunks = last.getValue().runs().endByte() / CHUNK_BYTES;
+                    for (long c = seen[i]; c < chunks; c++) {
+                        long at = published[i].get((int) c);
+                        if (at != 0) {
+                            toQueryable.recordValue(Math.max(0, now - at));
+                        }
+                    }
+                    seen[i] = Math.max(seen[i], chunks);
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ChunkStore openWhenCreated(WavestashConfig config) throws InterruptedException {
+        while (Stores.existing(config.store().path()).isEmpty()) {
+            Thread.sleep(10);
+        }
+        return Stores.open(config.store(), Stores.Access.READ);
+    }
+
+    /** The journal stage, timing each chunk from its capture to its acknowledgement. */
+    private final class Timed implements EventHandler<ChunkEvent> {
+        private final EventHandler<ChunkEvent> journal;
+
+        Timed(EventHandler<ChunkEvent> journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) throws Exception {
+            journal.onEvent(event, sequence, endOfBatch);
+            if (event.kind() == ChunkEvent.Kind.CHUNK) {
+                long now = System.nanoTime();
+                toDurable.recordValue(Math.max(0, now - event.publishedNanos()));
+                lastJournaled.set(now);
+                int chunk = (int) (event.block() / CHUNK_BYTES);
+                AtomicLongArray times = published[sensorIndex.get(event.sensor())];
+                if (chunk < times.length()) {
+                    times.set(chunk, event.publishedNanos());
+                }
+            }
+        }
+    }
+}
