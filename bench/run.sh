@@ -316,7 +316,7 @@ mw=${R[warm.$m.seconds_median]}
   echo
   echo "## The machine's limits (3 runs each)"
   echo
-  echo "| | MB/s |"
+  echo "| measure | MB/s |"
   echo "|---|---|"
   echo "| sequential write, \`dd bs=1M count=$DD_MB conv=fsync\` | $W |"
   echo "| cold sequential read (file evicted from the page cache) | $C |"
