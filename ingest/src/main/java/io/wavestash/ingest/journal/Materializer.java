@@ -24,12 +24,15 @@ import java.util.logging.Logger;
 
 /**
  * Tails the journal into the store. After each batch it flushes the store and then records, durably, the
- * journal index it has reached, so a restart resumes there; re-applying a record is harmless (sessions and
+ * journal index it has reached (a batch ends when the journal has no more, or after {@value #BATCH} records, but
+ * never sooner after the last flush than that flush took, or {@value #MIN_COMMIT_MILLIS} ms: with thousands of
+ * sensors a flush forces thousands of files, and flushing back to back would leave no time to write), so a restart resumes there; re-applying a record is harmless (sessions and
  * chunks already stored are recognized), which makes it idempotent. Materialized journal cycles are deleted.
  */
 public final class Materializer implements Runnable {
     private static final Logger LOG = Logger.getLogger(Materializer.class.getName());
     private static final int BATCH = 512;
+    private static final long MIN_COMMIT_MILLIS = 20;
     private static final String POSITION_FILE = "materialized.pos";
 
     private final Journal journal;
@@ -69,6 +72,7 @@ public final class Materializer implements Runnable {
             Journal.Record r = new Journal.Record();
             long applied = position;
             int inBatch = 0;
+            long nextCommit = 0;
             boolean held = false; // r could not be stored yet and is tried again
             while (true) {
                 boolean stopRequested =
@@ -91,8 +95,11 @@ public final class Materializer implements Runnable {
                     applied = r.index;
                     inBatch++;
                 }
-                if (inBatch > 0 && (!got || inBatch >= BATCH)) {
+                if (inBatch > 0 && (!got || inBatch >= BATCH) && (stopRequested || System.nanoTime() >= nextCommit)) {
+                    long began = System.nanoTime();
                     if (commit(applied)) {
+                        long now = System.nanoTime();
+                        nextCommit = now + Math.max(MIN_COMMIT_MILLIS * 1_000_000, now - began);
                         inBatch = 0;
                     } else if (!stopRequested) {
                         LockSupport.parkNanos(RETRY_NANOS);

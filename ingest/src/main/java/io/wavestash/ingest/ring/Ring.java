@@ -53,7 +53,7 @@ public final class Ring implements Publisher, AutoCloseable {
     @Override
     public void session(SessionMeta meta) {
         byte[] json = SessionMetaJson.write(meta);
-        long seq = ring.next();
+        long seq = awaitSlot();
         ring.get(seq)
                 .set(
                         ChunkEvent.Kind.SESSION,
@@ -102,12 +102,27 @@ public final class Ring implements Publisher, AutoCloseable {
 
     private long claim(String sensor) {
         if (policies.getOrDefault(sensor, Backpressure.BLOCK) == Backpressure.BLOCK) {
-            return ring.next();
+            return awaitSlot();
         }
         try {
             return ring.tryNext();
         } catch (InsufficientCapacityException full) {
             return -1;
+        }
+    }
+
+    /**
+     * Claims a slot, waiting for one: sleeping from 10 us up to 1 ms between tries. The Disruptor's own wait
+     * re-parks every nanosecond, and a few thousand sources waiting like that on a full ring take the cores the
+     * ring's consumer needs to empty it.
+     */
+    private long awaitSlot() {
+        for (long pause = 10_000; ; pause = Math.min(1_000_000, pause * 2)) {
+            try {
+                return ring.tryNext();
+            } catch (InsufficientCapacityException full) {
+                java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            }
         }
     }
 

@@ -220,17 +220,22 @@ final class SourceLoop {
             resolveOverrun();
         }
         if (dropFrom >= 0) {
-            while (!publisher.dropout(sensor, session, dropFrom, dropTo)) {
-                Thread.onSpinWait();
+            for (int attempt = 0; !publisher.dropout(sensor, session, dropFrom, dropTo); attempt++) {
+                backOff(attempt);
             }
             dropFrom = dropTo = -1;
         }
-        while (!anchors.isEmpty()) {
+        for (int attempt = 0; !anchors.isEmpty(); attempt++) {
             if (publisher.anchor(sensor, session, anchors.peek()[0], anchors.peek()[1])) {
                 anchors.poll();
             } else {
-                Thread.onSpinWait();
+                backOff(attempt);
             }
         }
+    }
+
+    /** Waits before trying a full ring again: 10 us, doubling up to 1 ms (thousands of sources may be waiting). */
+    private static void backOff(int attempt) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(attempt, 7)));
     }
 }

@@ -1,23 +1,33 @@
 package io.wavestash.storage.persist;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.wavestash.config.FsyncPolicy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Objects as files under a root directory. Whole-object writes go to a temporary file that is renamed
@@ -26,12 +36,19 @@ import java.util.stream.Stream;
  */
 public final class LocalPersister implements RandomAccessPersister {
     static final String TEMP_PREFIX = ".tmp-";
-    private static final int OPEN_CHANNELS = 64;
+    /**
+     * Files kept open for writing (segments and index logs, two a sensor), least recently used closed first: a
+     * quarter of the descriptors the process may open, up to 4,096.
+     */
+    private static final int OPEN_CHANNELS = openChannels();
+    /** Files forced to the device at once: the file system commits concurrent forces together. */
+    private static final int SYNC_THREADS = 16;
 
     private final Path root;
     private final FsyncPolicy fsync;
     private final Set<Path> unsyncedFiles = new LinkedHashSet<>();
     private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
+    private ExecutorService syncPool;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
@@ -184,48 +201,120 @@ public final class LocalPersister implements RandomAccessPersister {
         if (!Files.isDirectory(start)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(start)) {
-            files.forEach(path -> {
+        // a writer creates and renames temporary files all the time: one that is gone by the time the walk
+        // looks at it is skipped, not an error
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path path, BasicFileAttributes attributes) {
                 String name = path.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX) || !Files.isRegularFile(path)) {
-                    return;
+                if (name.startsWith(TEMP_PREFIX) || !attributes.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
                 }
                 String key = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
                 if (key.startsWith(prefix)) {
-                    try {
-                        each.accept(new StoredObject(key, Files.size(path)));
-                    } catch (NoSuchFileException gone) {
-                        // deleted while listing
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                    each.accept(new StoredObject(key, attributes.size()));
                 }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path path, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
     }
 
+    /**
+     * Forces every file written since the last sync, and the directories whose entries changed. Many files are
+     * forced from several threads at once, so that the file system commits them together instead of one
+     * journal commit each.
+     */
     @Override
     public synchronized void sync() throws IOException {
         if (fsync == FsyncPolicy.NEVER) {
             return;
         }
-        for (FileChannel channel : channels.values()) {
-            channel.force(false);
-        }
+        List<Callable<Void>> forces = new ArrayList<>(unsyncedFiles.size() + unsyncedDirs.size());
         for (Path file : unsyncedFiles) {
-            if (!channels.containsKey(file) && Files.exists(file)) {
-                try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-                    c.force(false);
+            FileChannel open = channels.get(file);
+            forces.add(() -> {
+                if (open != null && open.isOpen()) {
+                    open.force(false);
+                } else if (Files.exists(file)) {
+                    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+                        c.force(false);
+                    }
                 }
-            }
+                return null;
+            });
         }
+        runAll(forces);
+        forces.clear();
         for (Path dir : unsyncedDirs) {
-            forceDirectory(dir);
+            forces.add(() -> {
+                forceDirectory(dir);
+                return null;
+            });
         }
+        runAll(forces);
         unsyncedFiles.clear();
         unsyncedDirs.clear();
+    }
+
+    private void runAll(List<Callable<Void>> tasks) throws IOException {
+        if (tasks.size() < 4) {
+            for (Callable<Void> task : tasks) {
+                call(task);
+            }
+            return;
+        }
+        if (syncPool == null) {
+            syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+                Thread t = new Thread(r, "wavestash-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<Future<Void>> done;
+        try {
+            done = syncPool.invokeAll(tasks);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while forcing files to the device");
+        }
+        for (Future<Void> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while forcing files to the device");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    private static void call(Callable<Void> task) throws IOException {
+        try {
+            task.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static int openChannels() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            return (int) Math.max(64, Math.min(4_096, unix.getMaxFileDescriptorCount() / 4));
+        }
+        return 64;
     }
 
     @Override
@@ -235,6 +324,9 @@ public final class LocalPersister implements RandomAccessPersister {
         } finally {
             channels.values().forEach(LocalPersister::closeQuietly);
             channels.clear();
+            if (syncPool != null) {
+                syncPool.shutdown();
+            }
         }
     }
 
