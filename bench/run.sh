@@ -151,8 +151,14 @@ realtime() { # name sensors seconds
   fi
   say "== real time: $sensors sensors (48 kHz 16-bit mono, segments layout) for $seconds s"
   rm -rf "$work/rt"
-  bench io.wavestash.bench.IngestRun --dir "$work/rt" --wav "$minute" --sensors "$sensors" --seconds "$seconds" \
-    --mode realtime --layout segments > "$work/rt.out" 2>> "$log"
+  # the run stops itself when it cannot keep up; should even that not happen, it is killed
+  if ! timeout -s KILL $(( seconds * 3 + 300 )) java "${jvm[@]}" -cp "$cp" io.wavestash.bench.IngestRun --dir "$work/rt" \
+    --wav "$minute" --sensors "$sensors" --seconds "$seconds" --mode realtime --layout segments > "$work/rt.out" 2>> "$log"; then
+    say "   the run did not end by itself and was killed"
+    for k in kept_up dropouts cpu_cores rss_max_mb durable_p50_ms durable_p99_ms durable_p999_ms durable_max_ms \
+      queryable_p50_ms queryable_p99_ms queryable_max_ms; do R[$name.$k]=n/a; done
+    R[$name.kept_up]=false R[$name.sensors]=$sensors
+  fi
   record "$name" "$work/rt.out"
   R[$name.run_seconds]=$seconds
   rm -rf "$work/rt"
