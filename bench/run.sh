@@ -142,10 +142,10 @@ commands+=("java -cp bench io.wavestash.bench.IngestRun --mode fast --sensors $F
 # --- 3. real time: capacity and latency ------------------------------------------------------------------------
 realtime() { # name sensors seconds
   local name="$1" sensors="$2" seconds="$3" need free
-  need=$(( sensors * 96000 * seconds + (4 << 30) ))
+  need=$(( 2 * sensors * 96000 * seconds + (4 << 30) )) # the journal holds what the store has not taken yet
   free=$(free_bytes)
   if [ "$free" -lt "$need" ]; then
-    seconds=$(( (free - (4 << 30)) / (sensors * 96000) ))
+    seconds=$(( (free - (4 << 30)) / (2 * sensors * 96000) ))
     say "   only $((free >> 30)) GiB free: $name runs ${seconds} s instead of $3 s"
     R[$name.shortened]="$3"
   fi
