@@ -41,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * [--layout chunks|segments] [--ring SIZE]}
  */
 public final class IngestRun {
-    private static final int CHUNK_MS = 100;
+    private static final int CHUNK_MS = Stored.CHUNK_FRAMES * 1000 / Stored.FORMAT.sampleRateHz();
     private static final int CHUNK_BYTES = Stored.CHUNK_FRAMES * Stored.FORMAT.frameBytes();
 
     private final int sensors;

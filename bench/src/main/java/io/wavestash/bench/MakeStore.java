@@ -23,15 +23,7 @@ public final class MakeStore {
     public static void main(String[] argv) {
         Args args = new Args(argv);
         Layout layout = Layout.valueOf(args.text("layout", "chunks").toUpperCase(Locale.ROOT));
-        StoreConfig base = Stored.config(Path.of(args.text("store", null)), layout, Codec.RAW);
-        StoreConfig config = new StoreConfig(
-                base.path(),
-                base.layout(),
-                base.template(),
-                base.codec(),
-                FsyncPolicy.NEVER,
-                base.segmentSeconds(),
-                null);
+        StoreConfig config = Stored.config(Path.of(args.text("store", null)), layout, Codec.RAW, FsyncPolicy.NEVER);
         long start = System.nanoTime();
         try (ChunkStore store = Stored.fill(
                 config,

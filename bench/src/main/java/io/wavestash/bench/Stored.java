@@ -30,14 +30,14 @@ public final class Stored {
 
     private Stored() {}
 
-    /** A local store of {@code layout} and {@code codec} with its default template, fsync per batch. */
-    public static StoreConfig config(Path dir, Layout layout, Codec codec) {
+    /** A local store of {@code layout} and {@code codec} with its default template. */
+    public static StoreConfig config(Path dir, Layout layout, Codec codec, FsyncPolicy fsync) {
         return new StoreConfig(
                 dir,
                 layout,
                 StoreConfig.defaultTemplate(layout, codec),
                 codec,
-                FsyncPolicy.BATCH,
+                fsync,
                 StoreConfig.DEFAULT_SEGMENT_SECONDS,
                 null);
     }

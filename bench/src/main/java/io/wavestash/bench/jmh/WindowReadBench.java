@@ -3,6 +3,7 @@ package io.wavestash.bench.jmh;
 import io.wavestash.bench.Discard;
 import io.wavestash.bench.Stored;
 import io.wavestash.config.Codec;
+import io.wavestash.config.FsyncPolicy;
 import io.wavestash.config.Layout;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SensorId;
@@ -46,7 +47,7 @@ public class WindowReadBench {
         dir = Files.createTempDirectory("wavestash-bench");
         Layout l = layout.startsWith("chunks") ? Layout.CHUNKS : Layout.SEGMENTS;
         Codec codec = layout.endsWith("wav") ? Codec.WAV : Codec.RAW;
-        store = Stored.fill(Stored.config(dir, l, codec), sensor, START, 600, Stored.noise(60));
+        store = Stored.fill(Stored.config(dir, l, codec, FsyncPolicy.BATCH), sensor, START, 600, Stored.noise(60));
     }
 
     @TearDown

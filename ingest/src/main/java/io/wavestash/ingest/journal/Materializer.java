@@ -24,10 +24,11 @@ import java.util.logging.Logger;
 
 /**
  * Tails the journal into the store. After each batch it flushes the store and then records, durably, the
- * journal index it has reached (a batch ends when the journal has no more, or after {@value #BATCH} records, but
- * never sooner after the last flush than that flush took, or {@value #MIN_COMMIT_MILLIS} ms: with thousands of
- * sensors a flush forces thousands of files, and flushing back to back would leave no time to write), so a restart resumes there; re-applying a record is harmless (sessions and
- * chunks already stored are recognized), which makes it idempotent. Materialized journal cycles are deleted.
+ * journal index it has reached, so a restart resumes there; re-applying a record is harmless (sessions and
+ * chunks already stored are recognized), which makes it idempotent. Materialized journal cycles are deleted. A
+ * batch ends when the journal has no more, or after {@value #BATCH} records, but never sooner after the last flush
+ * than that flush took, or {@value #MIN_COMMIT_MILLIS} ms: with thousands of sensors a flush forces thousands of
+ * files, and flushing back to back would leave no time to write.
  */
 public final class Materializer implements Runnable {
     private static final Logger LOG = Logger.getLogger(Materializer.class.getName());

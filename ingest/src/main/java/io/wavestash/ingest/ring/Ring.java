@@ -20,9 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes copied in
  * by the publishing source, handlers that measure chunks and then those that keep them, run in turn on one thread.
- * Each sensor's backpressure policy decides whether its source
- * waits for room ({@link Backpressure#BLOCK}) or has the chunk refused so it can record a dropout
- * ({@link Backpressure#DROP}).
+ * Each sensor's backpressure policy decides whether its source waits for room ({@link Backpressure#BLOCK}) or has
+ * the chunk refused so it can record a dropout ({@link Backpressure#DROP}).
  */
 public final class Ring implements Publisher, AutoCloseable {
     private final Disruptor<ChunkEvent> disruptor;
@@ -112,16 +111,15 @@ public final class Ring implements Publisher, AutoCloseable {
     }
 
     /**
-     * Claims a slot, waiting for one: sleeping from 10 us up to 1 ms between tries. The Disruptor's own wait
-     * re-parks every nanosecond, and a few thousand sources waiting like that on a full ring take the cores the
-     * ring's consumer needs to empty it.
+     * Claims a slot, waiting for one as {@link Publisher#backOff} says (the Disruptor's own wait re-parks every
+     * nanosecond).
      */
     private long awaitSlot() {
-        for (long pause = 10_000; ; pause = Math.min(1_000_000, pause * 2)) {
+        for (int attempt = 0; ; attempt++) {
             try {
                 return ring.tryNext();
             } catch (InsufficientCapacityException full) {
-                java.util.concurrent.locks.LockSupport.parkNanos(pause);
+                Publisher.backOff(attempt);
             }
         }
     }

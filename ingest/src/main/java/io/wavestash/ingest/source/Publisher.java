@@ -26,4 +26,13 @@ public interface Publisher {
      * waiting; the source tries again.
      */
     boolean anchor(String sensor, long session, long frame, long offsetNanos);
+
+    /**
+     * Waits before trying a full ring again, the {@code attempt}-th time: 10 us, doubling up to 1 ms. Thousands of
+     * sources may be waiting at once, and waiting that re-tries sooner takes the cores the ring's consumer needs
+     * to make room.
+     */
+    static void backOff(int attempt) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(attempt, 7)));
+    }
 }

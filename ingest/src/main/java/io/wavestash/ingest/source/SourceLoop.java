@@ -221,7 +221,7 @@ final class SourceLoop {
         }
         if (dropFrom >= 0) {
             for (int attempt = 0; !publisher.dropout(sensor, session, dropFrom, dropTo); attempt++) {
-                backOff(attempt);
+                Publisher.backOff(attempt);
             }
             dropFrom = dropTo = -1;
         }
@@ -229,13 +229,8 @@ final class SourceLoop {
             if (publisher.anchor(sensor, session, anchors.peek()[0], anchors.peek()[1])) {
                 anchors.poll();
             } else {
-                backOff(attempt);
+                Publisher.backOff(attempt);
             }
         }
-    }
-
-    /** Waits before trying a full ring again: 10 us, doubling up to 1 ms (thousands of sources may be waiting). */
-    private static void backOff(int attempt) {
-        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(1_000_000L, 10_000L << Math.min(attempt, 7)));
     }
 }
