@@ -2,6 +2,7 @@ package io.wavestash.bench;
 
 import com.lmax.disruptor.EventHandler;
 import io.wavestash.config.ConfigFile;
+import io.wavestash.config.IngestConfig;
 import io.wavestash.config.WavestashConfig;
 import io.wavestash.ingest.IngestDaemon;
 import io.wavestash.ingest.IngestStats;
@@ -53,6 +54,9 @@ public final class IngestRun {
 
     private final Histogram toDurable = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
     private final Histogram toQueryable = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+    /** How long the reader's refreshes of the index took. */
+    private final Histogram refreshes = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+
     private final AtomicLong lastJournaled = new AtomicLong();
     private volatile long maxRssKib;
 
@@ -81,7 +85,7 @@ public final class IngestRun {
                 Path.of(args.text("dir", null)).toAbsolutePath(),
                 wav,
                 args.text("layout", "chunks"),
-                args.integer("ring", Math.max(1024, Integer.highestOneBit(run.sensors * 4 - 1) << 1)));
+                args.integer("ring", IngestConfig.defaultRingSize(run.sensors)));
         run.run(ConfigFile.parse("bench.yaml", yaml, WavestashConfig::from));
     }
 
@@ -149,6 +153,7 @@ public final class IngestRun {
         percentiles("durable", toDurable);
         if (realTime) {
             percentiles("queryable", toQueryable);
+            percentiles("reader_refresh", refreshes);
         }
     }
 
@@ -191,6 +196,7 @@ public final class IngestRun {
                 long began = System.nanoTime();
                 store.refresh();
                 long now = System.nanoTime();
+                refreshes.recordValue(now - began);
                 // a refresh reads every sensor's index log: poll no more than a fifth of the time
                 long pause = Math.max(10, (now - began) * 4 / 1_000_000);
                 for (SensorId sensor : store.sensors()) {

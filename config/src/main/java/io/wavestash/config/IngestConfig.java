@@ -32,6 +32,18 @@ public record IngestConfig(
         RetentionConfig retention,
         ClockConfig clock) {
     public static final int DEFAULT_RING_SIZE = 1024;
+    /** Ring slots a sensor gets by default: 1.6 s of 100 ms chunks, what a start-up (a cold JIT) may hold up. */
+    public static final int DEFAULT_SLOTS_PER_SENSOR = 16;
+
+    /**
+     * The ring size when the config names none: {@value #DEFAULT_RING_SIZE} slots, or {@value
+     * #DEFAULT_SLOTS_PER_SENSOR} a sensor when there are more than 64 (a slot holds its chunk only once used).
+     */
+    public static int defaultRingSize(int sensors) {
+        long wanted = Math.max(DEFAULT_RING_SIZE, (long) sensors * DEFAULT_SLOTS_PER_SENSOR);
+        return (int) Math.min(1 << 20, Long.highestOneBit(wanted - 1) << 1);
+    }
+
     public static final double DEFAULT_SILENCE_DBFS = -60;
     public static final Duration DEFAULT_JOURNAL_CYCLE = Duration.ofMinutes(5);
 

@@ -41,7 +41,7 @@ final class IngestConfigReader {
         });
         journal.finish();
         ConfigNode ring = root.child("ring");
-        int ringSize = ring.integer("size", IngestConfig.DEFAULT_RING_SIZE, 2, 1 << 20);
+        int ringSize = ring.integer("size", IngestConfig.defaultRingSize(sensors.size()), 2, 1 << 20);
         if (Integer.bitCount(ringSize) != 1) {
             ring.problem("size", "expected a power of two, found " + ringSize);
         }

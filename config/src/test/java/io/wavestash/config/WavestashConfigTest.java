@@ -18,6 +18,20 @@ class WavestashConfigTest {
     }
 
     @Test
+    void theRingGrowsWithTheSensorsUnlessSized() {
+        StringBuilder many = new StringBuilder("sensors:\n");
+        for (int i = 0; i < 1000; i++) {
+            many.append("  - {id: s").append(i).append(", source: tone}\n");
+        }
+        assertThat(parse("sensors:\n  - {id: a, source: tone}\n").ingest().ringSize())
+                .isEqualTo(IngestConfig.DEFAULT_RING_SIZE);
+        assertThat(parse(many.toString()).ingest().ringSize()).isEqualTo(16_384);
+        assertThat(parse(many + "ring: {size: 4096}\n").ingest().ringSize()).isEqualTo(4096);
+        assertThat(IngestConfig.defaultRingSize(2000)).isEqualTo(32_768);
+        assertThat(IngestConfig.defaultRingSize(1_000_000)).isEqualTo(1 << 20);
+    }
+
+    @Test
     void readsTheHttpSection() {
         HttpConfig http = parse(
                         """

@@ -117,7 +117,7 @@ public final class IngestDaemon implements AutoCloseable {
                     store,
                     ingest.retention(),
                     clock,
-                    materializer::caughtUp,
+                    materializer::storedAll,
                     () -> DiskGuard.usable(config.store().path(), Long.MAX_VALUE), // unknown: delete nothing for space
                     mirror == null ? (sensor, session) -> true : mirror::holds);
             housekeeping.scheduleWithFixedDelay(

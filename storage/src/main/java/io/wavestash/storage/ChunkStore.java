@@ -48,6 +48,14 @@ public interface ChunkStore extends AutoCloseable {
     /** Ends a batch: makes writes durable as the fsync policy asks and publishes them to readers. */
     void flush();
 
+    /**
+     * Publishes the writes so far to readers (other processes see them on their next {@link #refresh}) without
+     * waiting for the device; a later {@link #flush} makes them durable. By default the same as a flush.
+     */
+    default void publish() {
+        flush();
+    }
+
     /** Deletes a session with all its chunks. */
     void deleteSession(SensorId sensor, long sessionEpochMicros);
 

@@ -54,6 +54,11 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
+    public void publish() {
+        delegate.publish();
+    }
+
+    @Override
     public void deleteSession(SensorId sensor, long sessionEpochMicros) {
         delegate.deleteSession(sensor, sessionEpochMicros);
     }

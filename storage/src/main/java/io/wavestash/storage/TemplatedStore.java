@@ -144,6 +144,16 @@ final class TemplatedStore implements ChunkStore {
                 "flush");
     }
 
+    /**
+     * Appends the index records written since the last publish to the logs readers follow, without forcing
+     * anything: the chunks are queryable at once, and the next {@link #flush} forces the chunks before the logs.
+     */
+    @Override
+    public synchronized void publish() {
+        requireWritable();
+        io(index::flush, "publish");
+    }
+
     @Override
     public synchronized void deleteSession(SensorId sensor, long session) {
         requireWritable();

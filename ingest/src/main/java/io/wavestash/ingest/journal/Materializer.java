@@ -23,17 +23,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tails the journal into the store. After each batch it flushes the store and then records, durably, the
- * journal index it has reached, so a restart resumes there; re-applying a record is harmless (sessions and
- * chunks already stored are recognized), which makes it idempotent. Materialized journal cycles are deleted. A
- * batch ends when the journal has no more, or after {@value #BATCH} records, but never sooner after the last flush
- * than that flush took, or {@value #MIN_COMMIT_MILLIS} ms: with thousands of sensors a flush forces thousands of
- * files, and flushing back to back would leave no time to write.
+ * Tails the journal into the store. What it stored is published (readers see it) at most every {@value
+ * #PUBLISH_MILLIS} ms, and at once after a quiet spell; it is committed at most every {@value #COMMIT_MILLIS} ms,
+ * and never sooner after the last commit than that commit took: the store is flushed (forced to the device) and
+ * the journal index reached is recorded, durably, so a restart resumes there. Re-applying a record is harmless
+ * (sessions and chunks already stored are recognized), which makes it idempotent. Materialized journal cycles
+ * are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
+ * files (its audio and its index log) a write per publish and a force per commit.
  */
 public final class Materializer implements Runnable {
     private static final Logger LOG = Logger.getLogger(Materializer.class.getName());
-    private static final int BATCH = 512;
-    private static final long MIN_COMMIT_MILLIS = 20;
+    private static final long PUBLISH_MILLIS = 100;
+    private static final long COMMIT_MILLIS = 1_000;
     private static final String POSITION_FILE = "materialized.pos";
 
     private final Journal journal;
@@ -42,6 +43,13 @@ public final class Materializer implements Runnable {
     private final Path positionFile;
     private volatile boolean stopping;
     private volatile long position;
+    /** The journal index of the last record applied and published (not necessarily forced yet), or -1. */
+    private volatile long published;
+    /** When the journal last had nothing that was not in the store. */
+    private volatile long drainedNanos = System.nanoTime() - DRAINED_RECENTLY_NANOS;
+
+    private static final long DRAINED_RECENTLY_NANOS = 1_000_000_000L;
+
     private String lastFailure;
 
     /** Free space the store's writes leave, above the journal's own floor, so the journal always has room. */
@@ -59,6 +67,7 @@ public final class Materializer implements Runnable {
         this.guard = guard;
         this.positionFile = journal.dir().resolve(POSITION_FILE);
         this.position = readPosition(positionFile);
+        this.published = position;
     }
 
     /** The journal index of the last record applied and made durable in the store, or -1. */
@@ -72,8 +81,10 @@ public final class Materializer implements Runnable {
         try (Journal.Reader reader = journal.readerAfter(position)) {
             Journal.Record r = new Journal.Record();
             long applied = position;
-            int inBatch = 0;
+            int inBatch = 0; // applied, not yet published
+            boolean uncommitted = false; // published, not yet committed
             long nextCommit = 0;
+            long nextPublish = 0;
             boolean held = false; // r could not be stored yet and is tried again
             while (true) {
                 boolean stopRequested =
@@ -84,8 +95,9 @@ public final class Materializer implements Runnable {
                     waitingForRoom = held;
                     if (held) {
                         // the store's disk is full: keep what was stored, leave the rest in the journal
-                        if (inBatch > 0 && commit(applied)) {
+                        if ((inBatch > 0 || uncommitted) && commit(applied)) {
                             inBatch = 0;
+                            uncommitted = false;
                         }
                         if (stopRequested) {
                             return;
@@ -96,15 +108,25 @@ public final class Materializer implements Runnable {
                     applied = r.index;
                     inBatch++;
                 }
-                if (inBatch > 0 && (!got || inBatch >= BATCH) && (stopRequested || System.nanoTime() >= nextCommit)) {
+                if (inBatch > 0 && ((stopRequested && !got) || System.nanoTime() >= nextPublish)) {
+                    if (publish(applied)) {
+                        nextPublish = System.nanoTime() + PUBLISH_MILLIS * 1_000_000;
+                        inBatch = 0;
+                        uncommitted = true;
+                    }
+                }
+                if (uncommitted && inBatch == 0 && ((stopRequested && !got) || System.nanoTime() >= nextCommit)) {
                     long began = System.nanoTime();
                     if (commit(applied)) {
                         long now = System.nanoTime();
-                        nextCommit = now + Math.max(MIN_COMMIT_MILLIS * 1_000_000, now - began);
-                        inBatch = 0;
+                        nextCommit = now + Math.max(COMMIT_MILLIS * 1_000_000, now - began);
+                        uncommitted = false;
                     } else if (!stopRequested) {
                         LockSupport.parkNanos(RETRY_NANOS);
                     }
+                }
+                if (!got && inBatch == 0) {
+                    drainedNanos = System.nanoTime();
                 }
                 if (!got) {
                     if (stopRequested) {
@@ -114,6 +136,16 @@ public final class Materializer implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * True when the store keeps up with the journal: every record it holds is in the store, where readers see it
+     * (though perhaps not yet forced to the device; the journal keeps it until it is), or was within the last
+     * second. Chunks of a session that has ended are then all stored.
+     */
+    public boolean storedAll() {
+        return Math.max(published, position) >= journal.lastIndex()
+                || System.nanoTime() - drainedNanos < DRAINED_RECENTLY_NANOS;
     }
 
     /** True when every record the journal holds has been applied and made durable in the store. */
@@ -191,6 +223,18 @@ public final class Materializer implements Runnable {
         stats.writeFailures.increment();
         logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
                 + e.getMessage());
+    }
+
+    /** Shows readers what was applied; false (logged) when the store could not write its index. */
+    private boolean publish(long applied) {
+        try {
+            store.publish();
+            published = applied;
+            return true;
+        } catch (StoreException | UncheckedIOException e) {
+            logOnce("cannot publish stored chunks, will try again: " + e.getMessage());
+            return false;
+        }
     }
 
     /** Makes what was applied durable and records how far that is; false (logged) when the disk refused. */
