@@ -274,7 +274,7 @@ rm -f "$work/big.wav"
   done
 } > "$work/mem.yaml"
 rm -rf "$work/mem-store"
-java "${jvm[@]}" -jar "$jar" ingest --config "$work/mem.yaml" >> "$log" 2>&1 &
+"$repo/wavestash" ingest --config "$work/mem.yaml" >> "$log" 2>&1 & # as users run it: the launcher's JVM settings
 daemon=$!
 peak=0 t0=$(now)
 ticks0=$(awk '{ print $14 + $15 }' "/proc/$daemon/stat")
@@ -288,7 +288,7 @@ R[mem.rss]=$((peak / 1024))
 rm -rf "$work/mem-store"
 say "   export: ${R[export.ok]} (${R[export.bytes]} bytes, peak RSS ${R[export.rss]} MB); daemon peak RSS ${R[mem.rss]} MB, CPU ${R[mem.cpu]} cores, exit ${R[mem.exit]}"
 commands+=("java -Xmx64m -jar wavestash.jar export --store day --sensor mic --from F --to T --out big.wav   # under /usr/bin/time")
-commands+=("java -jar wavestash.jar ingest --config mem.yaml   # $MEM_SENSORS real-time wav sensors, RSS sampled every 0.5 s for $MEM_SECONDS s")
+commands+=("./wavestash ingest --config mem.yaml   # $MEM_SENSORS real-time wav sensors, RSS sampled every 0.5 s for $MEM_SECONDS s")
 
 # --- RESULTS.md ----------------------------------------------------------------------------------------------
 ok() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "**missed**"; fi; }
@@ -377,7 +377,7 @@ mw=${R[warm.$m.seconds_median]}
   echo "## Memory"
   echo
   echo "- \`export\` of the $lastname window with \`-Xmx64m\`: ${R[export.ok]}, ${R[export.bytes]} bytes in ${R[export.seconds]} s, peak RSS ${R[export.rss]} MB."
-  echo "- \`ingest\` daemon (default JVM settings) recording $MEM_SENSORS real-time sensors for $MEM_SECONDS s: peak RSS ${R[mem.rss]} MB, CPU ${R[mem.cpu]} cores, exit status ${R[mem.exit]} after SIGTERM."
+  echo "- \`ingest\` daemon (run by the \`wavestash\` launcher, with its JVM settings) recording $MEM_SENSORS real-time sensors for $MEM_SECONDS s: peak RSS ${R[mem.rss]} MB, CPU ${R[mem.cpu]} cores, exit status ${R[mem.exit]} after SIGTERM."
   echo
   echo "## Commands"
   echo

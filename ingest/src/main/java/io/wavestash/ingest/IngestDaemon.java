@@ -6,6 +6,7 @@ import io.wavestash.config.Backpressure;
 import io.wavestash.config.ClockConfig;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.config.SensorConfig;
+import io.wavestash.config.SourceKind;
 import io.wavestash.config.WavestashConfig;
 import io.wavestash.ingest.audio.AudioDeviceException;
 import io.wavestash.ingest.dsp.LevelHandler;
@@ -24,6 +25,7 @@ import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.Stores;
+import io.wavestash.storage.wav.WavImport;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -79,7 +81,8 @@ public final class IngestDaemon implements AutoCloseable {
         }
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
         try {
-            this.journal = new Journal(ingest.journal(config.store()), ingest.journalCycle());
+            this.journal = new Journal(
+                    ingest.journal(config.store()), ingest.journalCycle(), largestChunkBytes(ingest.sensors()));
             this.materializer = new Materializer(
                     journal, store, stats, new DiskGuard(config.store().path()));
         } catch (IOException | RuntimeException e) {
@@ -190,6 +193,34 @@ public final class IngestDaemon implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * The largest chunk a sensor may send, from its format (a WAV file's header) and chunk length; a file that
+     * cannot be read yet counts as 8 channels of 32-bit samples at 192 kHz (its source reports the error).
+     */
+    static long largestChunkBytes(List<SensorConfig> sensors) {
+        long largest = 0;
+        for (SensorConfig s : sensors) {
+            SampleFormat f = null;
+            if (s.source() == SourceKind.WAV) {
+                try {
+                    f = WavImport.open(s.file()).info().format();
+                } catch (IOException | RuntimeException unreadable) {
+                    f = null;
+                }
+            } else {
+                try {
+                    f = format(s);
+                } catch (RuntimeException incomplete) {
+                    f = null;
+                }
+            }
+            long frames =
+                    f == null ? 192_000L * s.chunkMs() / 1000 : Sources.chunkFrames(f.sampleRateHz(), s.chunkMs());
+            largest = Math.max(largest, Math.max(1, frames) * (f == null ? 8 * 4 : f.frameBytes()));
+        }
+        return largest;
     }
 
     private static SampleFormat format(SensorConfig s) {

@@ -12,7 +12,7 @@ public final class Sources {
     private Sources() {}
 
     /** Frames in a chunk of {@code chunkMs} milliseconds at {@code rate}, at least one. */
-    static int chunkFrames(int rate, int chunkMs) {
+    public static int chunkFrames(int rate, int chunkMs) {
         return (int) Math.max(1, (long) rate * chunkMs / 1000);
     }
 

@@ -68,6 +68,33 @@ class JournalTest {
         }
     }
 
+    @Test
+    void theMappedBlockFitsTheLargestRecordAndRecordsCrossBlocksWhole() throws Exception {
+        assertThat(Journal.blockSize(9_600)).isEqualTo(4L << 20);
+        assertThat(Journal.blockSize(3_000_000)).isEqualTo(16L << 20);
+        assertThat(Journal.blockSize(60L * 192_000 * 8 * 4)).isGreaterThanOrEqualTo(4 * 60L * 192_000 * 8 * 4);
+        // 3 MB records in 16 MiB blocks: 12 of them span three blocks, and each reads back byte for byte
+        java.util.Random random = new java.util.Random(7);
+        List<byte[]> written = new ArrayList<>();
+        try (Journal journal = new Journal(dir, Duration.ofHours(1), 3_000_000)) {
+            for (int i = 0; i < 12; i++) {
+                byte[] record = new byte[3_000_000];
+                random.nextBytes(record);
+                written.add(record);
+                journal.appendSession("big", record, record.length);
+            }
+        }
+        try (Journal journal = new Journal(dir, Duration.ofHours(1), 3_000_000);
+                Journal.Reader reader = journal.readerAfter(-1)) {
+            Journal.Record r = new Journal.Record();
+            for (byte[] expected : written) {
+                assertThat(reader.next(r)).isTrue();
+                assertThat(java.util.Arrays.copyOf(r.data, r.length)).isEqualTo(expected);
+            }
+            assertThat(reader.next(r)).isFalse();
+        }
+    }
+
     private static List<Long> blocks(Journal journal, long after) {
         List<Long> blocks = new ArrayList<>();
         try (Journal.Reader reader = journal.readerAfter(after)) {
