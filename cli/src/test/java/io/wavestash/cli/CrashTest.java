@@ -126,7 +126,17 @@ class CrashTest {
         if (!Files.isDirectory(journalDir)) {
             return acked;
         }
-        try (Journal journal = Journal.readOnly(journalDir);
+        Journal opened;
+        try {
+            opened = Journal.readOnly(journalDir);
+        } catch (IllegalStateException e) {
+            // killed while creating its first cycle file, before the queue listed it: nothing was appended yet
+            if (String.valueOf(e.getMessage()).contains("does not exist in readOnly TableStore")) {
+                return acked;
+            }
+            throw e;
+        }
+        try (Journal journal = opened;
                 Journal.Reader reader = journal.readerAfter(-1)) {
             Journal.Record r = new Journal.Record();
             CRC32C crc = new CRC32C();
