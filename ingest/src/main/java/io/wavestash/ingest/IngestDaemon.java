@@ -24,6 +24,7 @@ import io.wavestash.ingest.source.WavFileSource;
 import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionMetaJson;
 import io.wavestash.storage.Stores;
 import io.wavestash.storage.wav.WavImport;
 import java.io.IOException;
@@ -155,6 +156,7 @@ public final class IngestDaemon implements AutoCloseable {
             WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
             throws IOException {
         IngestDaemon daemon = new IngestDaemon(config, clock, pacer, journalStage);
+        SessionMetaJson.prepareWriter(); // before the sources all start their sessions at once
         daemon.sourceThreads.forEach(Thread::start);
         return daemon;
     }
@@ -196,31 +198,29 @@ public final class IngestDaemon implements AutoCloseable {
     }
 
     /**
-     * The largest chunk a sensor may send, from its format (a WAV file's header) and chunk length; a file that
-     * cannot be read yet counts as 8 channels of 32-bit samples at 192 kHz (its source reports the error).
+     * The largest chunk a sensor may send, from its format (a WAV file's header) and chunk length; a sensor whose
+     * format cannot be known yet counts as {@link #UNKNOWN_FORMAT} (its source reports the error).
      */
     static long largestChunkBytes(List<SensorConfig> sensors) {
         long largest = 0;
         for (SensorConfig s : sensors) {
-            SampleFormat f = null;
-            if (s.source() == SourceKind.WAV) {
-                try {
-                    f = WavImport.open(s.file()).info().format();
-                } catch (IOException | RuntimeException unreadable) {
-                    f = null;
-                }
-            } else {
-                try {
-                    f = format(s);
-                } catch (RuntimeException incomplete) {
-                    f = null;
-                }
-            }
-            long frames =
-                    f == null ? 192_000L * s.chunkMs() / 1000 : Sources.chunkFrames(f.sampleRateHz(), s.chunkMs());
-            largest = Math.max(largest, Math.max(1, frames) * (f == null ? 8 * 4 : f.frameBytes()));
+            SampleFormat f = knownFormat(s);
+            largest = Math.max(largest, (long) Sources.chunkFrames(f.sampleRateHz(), s.chunkMs()) * f.frameBytes());
         }
         return largest;
+    }
+
+    /** Assumed of a sensor whose format cannot be known before it starts: 8 channels of 32 bits at 192 kHz. */
+    private static final SampleFormat UNKNOWN_FORMAT = SampleFormat.pcm(192_000, 32, 8);
+
+    private static SampleFormat knownFormat(SensorConfig s) {
+        try {
+            return s.source() == SourceKind.WAV
+                    ? WavImport.open(s.file()).info().format()
+                    : format(s);
+        } catch (IOException | RuntimeException unknown) {
+            return UNKNOWN_FORMAT;
+        }
     }
 
     private static SampleFormat format(SensorConfig s) {

@@ -21,13 +21,15 @@ public final class SessionMetaJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static {
-        // Jackson builds its serializers on first use, under locks: a thousand sources starting their sessions
-        // at once would queue on them (seconds, in which their rings fill up); build them here, once
+    private SessionMetaJson() {}
+
+    /**
+     * Builds Jackson's serializers for {@link #write} now. It builds them on first use, under locks: a thousand
+     * sources starting their sessions at once would queue on them for seconds, in which their rings fill up.
+     */
+    public static void prepareWriter() {
         write(new SessionMeta(SensorId.of("warm-up"), 0, SampleFormat.pcm(8000, 16, 1), 1, "warm-up"));
     }
-
-    private SessionMetaJson() {}
 
     public static byte[] write(SessionMeta meta) {
         ObjectNode root = JSON.createObjectNode();

@@ -146,7 +146,7 @@ final class TemplatedStore implements ChunkStore {
 
     /**
      * Appends the index records written since the last publish to the logs readers follow, without forcing
-     * anything: the chunks are queryable at once, and the next {@link #flush} forces the chunks before the logs.
+     * anything: the chunks are queryable at once, and the next {@link #flush} forces chunks and logs alike.
      */
     @Override
     public synchronized void publish() {
