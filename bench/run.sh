@@ -28,7 +28,7 @@ if [ "$smoke" = 1 ]; then
   MEM_SENSORS=4 MEM_SECONDS=3 DAY_SECONDS=320 HOUR_SECONDS=320 WINDOWS="10s:10 1min:60 5min:300" MAIN=1min
 else
   out="${out:-$repo/bench/RESULTS.md}"
-  RUNS=5 DD_MB=2048 FAST_SENSORS=16 FAST_SECONDS=600 CAP_SENSORS=2000 CAP_SECONDS=300 LAT_SENSORS=1000
+  RUNS=5 DD_MB=2048 FAST_SENSORS=16 FAST_SECONDS=3600 CAP_SENSORS=2000 CAP_SECONDS=300 LAT_SENSORS=1000
   LAT_SECONDS=60 MEM_SENSORS=64 MEM_SECONDS=60 DAY_SECONDS=87000 HOUR_SECONDS=3700
   WINDOWS="10min:600 1h:3600 24h:86400" MAIN=1h
 fi
@@ -166,19 +166,20 @@ realtime() { # name sensors seconds
     "durable p99 ${R[$name.durable_p99_ms]} ms, queryable p99 ${R[$name.queryable_p99_ms]} ms"
 }
 realtime cap "$CAP_SENSORS" "$CAP_SECONDS"
+sync; sleep 10 # the capacity run's writeback is not the latency run's
 realtime lat "$LAT_SENSORS" "$LAT_SECONDS"
 commands+=("java -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS")
 
 # --- 4. the stores to query -------------------------------------------------------------------------------------
-say "== writing the stores: wavestash chunks (${DAY_SECONDS} s) and segments, sox minute files, py2store (${HOUR_SECONDS} s)"
-rm -rf "$work/day" "$work/seg" "$work/sox" "$work/py"
-bench io.wavestash.bench.MakeStore --store "$work/day" --layout chunks --wav "$minute" --start "$start_iso" --seconds "$DAY_SECONDS" >> "$log" 2>&1
-bench io.wavestash.bench.MakeStore --store "$work/seg" --layout segments --wav "$minute" --start "$start_iso" --seconds "$HOUR_SECONDS" >> "$log" 2>&1
+say "== writing the stores: wavestash segments (the default layout, ${DAY_SECONDS} s) and chunks, sox minute files, py2store (${HOUR_SECONDS} s)"
+rm -rf "$work/day" "$work/chunks" "$work/sox" "$work/py"
+bench io.wavestash.bench.MakeStore --store "$work/day" --layout segments --wav "$minute" --start "$start_iso" --seconds "$DAY_SECONDS" >> "$log" 2>&1
+bench io.wavestash.bench.MakeStore --store "$work/chunks" --layout chunks --wav "$minute" --start "$start_iso" --seconds "$HOUR_SECONDS" >> "$log" 2>&1
 mkdir -p "$work/sox"
 for m in $(seq 0 $(( (HOUR_SECONDS + 59) / 60 - 1 ))); do cp "$minute" "$work/sox/$(printf 'seg-%05d.wav' "$m")"; done
 "$py" "$repo/bench/py2store_baseline.py" write "$work/py" "$start_epoch" "$minute" "$HOUR_SECONDS"
 sync
-commands+=("java -cp bench io.wavestash.bench.MakeStore --layout chunks --seconds $DAY_SECONDS (and --layout segments --seconds $HOUR_SECONDS); the sox and py2store stores hold the same audio")
+commands+=("java -cp bench io.wavestash.bench.MakeStore --layout segments --seconds $DAY_SECONDS (and --layout chunks --seconds $HOUR_SECONDS); the sox and py2store stores hold the same audio")
 
 # --- 5. windows -------------------------------------------------------------------------------------------
 offset=10.05 # every window starts 10.05 s into the session: mid-chunk, mid-segment
@@ -189,7 +190,15 @@ sox_window() { # from_s duration_s out
   for m in $(seq "$first" "$last"); do files+=("$work/sox/$(printf 'seg-%05d.wav' "$m")"); done
   sox "${files[@]}" "$3" trim "$(calc "$1 - $first * 60" 4)" "$2"
 }
-cli_query() { java "${jvm[@]}" "$@"; }
+cli_query() { "$repo/wavestash" "$@"; } # the launcher, as users run it
+# the segment files (ten minutes each) that hold [from_s, from_s + duration_s) of the session
+segment_files() {
+  local first last s dir
+  dir=$(ls -d "$work/day/mic/"*/ | head -1)
+  first=$(awk -v f="$1" 'BEGIN { print int(f / 600) }')
+  last=$(awk -v f="$1" -v d="$2" 'BEGIN { e = f + d; print (e == int(e) && int(e) % 600 == 0) ? e / 600 - 1 : int(e / 600) }')
+  for s in $(seq "$first" "$last"); do printf '%s%014d.seg\n' "$dir" $(( s * 57600000 )); done
+}
 for spec in $WINDOWS; do
   name=${spec%%:*} secs=${spec#*:}
   from=$(iso "$(calc "$start_epoch + $offset" 2)") to=$(iso "$(calc "$start_epoch + $offset + $secs" 2)")
@@ -204,16 +213,31 @@ for spec in $WINDOWS; do
   done
   R[cold.$name.seconds]=$(median "${cold[@]}")
   R[cold.$name.mb]=$(calc "${R[warm.$name.bytes]} / ${R[cold.$name.seconds]} / 1e6" 1)
-  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s)"
+  # the same files read cold by cat: the disk's rate for exactly what the window reads
+  mapfile -t files < <(segment_files "$offset" "$secs")
+  catc=()
+  for i in $(seq 3); do
+    evict "$work/day"
+    catc+=("$(timed sh -c 'cat "$@" > /dev/null' cat "${files[@]}")")
+  done
+  R[catcold.$name.mb]=$(calc "$(cat "${files[@]}" | wc -c) / $(median "${catc[@]}") / 1e6" 1)
+  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
   if [ "$secs" -le "$HOUR_SECONDS" ]; then
-    bench io.wavestash.bench.WindowRun --store "$work/seg" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
-    record "seg.$name" "$work/w.out"
+    bench io.wavestash.bench.WindowRun --store "$work/chunks" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
+    record "chunks.$name" "$work/w.out"
+    cc=()
+    for i in $(seq 3); do
+      evict "$work/chunks"
+      bench io.wavestash.bench.WindowRun --store "$work/chunks" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
+      cc+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
+    done
+    R[chunkscold.$name.mb]=$(calc "${R[chunks.$name.bytes]} / $(median "${cc[@]}") / 1e6" 1)
     cli=() sx=() pyp=() pys=()
-    cli_query -jar "$jar" query --store "$work/day" --sensor mic --from "$from" --to "$to" --out "$work/cli.wav" >> "$log" 2>&1
+    cli_query query --store "$work/day" --sensor mic --from "$from" --to "$to" --out "$work/cli.wav" >> "$log" 2>&1
     sox_window "$offset" "$secs" "$work/sox.wav"
     "$py" "$repo/bench/py2store_baseline.py" query "$work/py" "$start_epoch" "$offset" "$(calc "$offset + $secs" 2)" "$work/py.wav" >> "$log"
     for i in $(seq "$RUNS"); do
-      cli+=("$(timed cli_query -jar "$jar" query --store "$work/day" --sensor mic --from "$from" --to "$to" --out "$work/cli.wav")")
+      cli+=("$(timed cli_query query --store "$work/day" --sensor mic --from "$from" --to "$to" --out "$work/cli.wav")")
       sx+=("$(timed sox_window "$offset" "$secs" "$work/sox.wav")")
       s=$(now)
       pys+=("$("$py" "$repo/bench/py2store_baseline.py" query "$work/py" "$start_epoch" "$offset" "$(calc "$offset + $secs" 2)" "$work/py.wav")")
@@ -229,12 +253,13 @@ for spec in $WINDOWS; do
     done
     R[soxcold.$name]=$(median "${sxc[@]}")
     rm -f "$work/cli.wav" "$work/sox.wav" "$work/py.wav"
-    say "   segments layout ${R[seg.$name.seconds_median]} s; CLI ${R[cli.$name]} s; sox ${R[sox.$name]} s (cold ${R[soxcold.$name]} s);" \
+    say "   chunks layout ${R[chunks.$name.seconds_median]} s (cold ${R[chunkscold.$name.mb]} MB/s); CLI ${R[cli.$name]} s; sox ${R[sox.$name]} s (cold ${R[soxcold.$name]} s);" \
       "python ${R[py.$name]} s (${R[pyproc.$name]} s with start); the three files hold the same samples"
   fi
 done
 commands+=("java -cp bench io.wavestash.bench.WindowRun --store day --sensor mic --from F --to T --repeats $RUNS (warm; cold: evicted, 1 run, 3 times)")
-commands+=("java -jar wavestash.jar query --store day --sensor mic --from F --to T --out cli.wav   # $RUNS runs")
+commands+=("cat SEGMENT-FILES > /dev/null   # the window's own segment files, evicted, 3 runs")
+commands+=("./wavestash query --store day --sensor mic --from F --to T --out cli.wav   # $RUNS runs")
 commands+=("sox seg-A.wav ... seg-B.wav sox.wav trim OFFSET SECONDS   # the minute files the window touches, $RUNS runs")
 commands+=("python3 bench/py2store_baseline.py query py SESSION FROM_S TO_S py.wav   # $RUNS runs")
 
@@ -313,9 +338,9 @@ mw=${R[warm.$m.seconds_median]}
   echo "| $CAP_SENSORS real-time sensors, ${R[cap.run_seconds]} s, zero dropouts | ${R[cap.dropouts]} dropouts, CPU ${R[cap.cpu_cores]} cores, RSS ${R[cap.rss_max_mb]} MB | $(ok "\"${R[cap.kept_up]}\" == \"true\" && ${R[cap.dropouts]} == 0 && ${R[cap.run_seconds]} >= 300 && $CAP_SENSORS >= 2000") |"
   echo "| $LAT_SENSORS sensors: capture-to-durable p99 ≤ 1 ms | ${R[lat.durable_p99_ms]} ms | $(ok "${R[lat.durable_p99_ms]} <= 1") |"
   echo "| $LAT_SENSORS sensors: capture-to-queryable p99 ≤ 1 s | ${R[lat.queryable_p99_ms]} ms | $(ok "${R[lat.queryable_p99_ms]} <= 1000") |"
-  echo "| $m window in-process warm ≤ 0.15 s | ${mw} s (chunks), ${R[seg.$m.seconds_median]} s (segments) | $(ok "$mw <= 0.15") |"
+  echo "| $m window in-process warm ≤ 0.15 s | ${mw} s (segments, the default), ${R[chunks.$m.seconds_median]} s (chunks) | $(ok "$mw <= 0.15") |"
   echo "| … and ≥ 3x faster than sox and Python | sox $(calc "${R[sox.$m]} / $mw" 1)x, Python $(calc "${R[py.$m]} / $mw" 1)x | $(ok "${R[sox.$m]} / $mw >= 3 && ${R[py.$m]} / $mw >= 3") |"
-  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / $C" 2)x of $C MB/s | $(ok "${R[cold.$m.mb]} / $C >= 0.7") |"
+  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / $C" 2)x of dd's $C MB/s, $(calc "${R[cold.$m.mb]} / ${R[catcold.$m.mb]}" 2)x of cat reading the window's segment files cold (${R[catcold.$m.mb]} MB/s) | $(ok "${R[cold.$m.mb]} / $C >= 0.7") |"
   echo "| $m window via the CLI (JVM start included) no slower than sox | ${R[cli.$m]} s against ${R[sox.$m]} s | $(ok "${R[cli.$m]} <= ${R[sox.$m]}") |"
   echo "| daemon with $MEM_SENSORS sensors < 150 MB RSS | ${R[mem.rss]} MB | $(ok "${R[mem.rss]} < 150") |"
   echo "| the $lastname window exports with -Xmx64m | ${R[export.ok]}, ${R[export.bytes]} bytes, peak RSS ${R[export.rss]} MB | $(ok "\"${R[export.ok]}\" == \"yes\"") |"
@@ -353,21 +378,22 @@ mw=${R[warm.$m.seconds_median]}
   echo
   echo "## Windows"
   echo
-  echo "One 48 kHz 16-bit mono sensor recorded in 100 ms chunks (the daemon's default), one file per chunk (the"
-  echo "default layout), ${DAY_SECONDS} s; every window starts ${offset} s into the session. In-process = query plan, reads"
-  echo "and WAV encoding into a discarding channel ($RUNS warm runs after one untimed; cold: store evicted, 3 runs)."
-  echo "CLI = \`wavestash query\` writing the WAV file, JVM start included. sox and Python read the same audio from"
+  echo "One 48 kHz 16-bit mono sensor recorded in 100 ms chunks (the daemon's default) into segment files (the default"
+  echo "layout), ${DAY_SECONDS} s, and the first ${HOUR_SECONDS} s of it again as one file per chunk; every window starts ${offset} s"
+  echo "into the session. In-process = query plan, reads and WAV encoding into a discarding channel ($RUNS warm runs after"
+  echo "one untimed; cold: store evicted, 3 runs). cat = the window's segment files read cold by \`cat\`."
+  echo "CLI = \`./wavestash query\` writing the WAV file, JVM start included. sox and Python read the same audio from"
   echo "one-minute WAV files and from one file per 100 ms chunk, and the files they write hold the same samples as"
   echo "wavestash's (checked)."
   echo
-  echo "| window | in-process warm s | cold s (MB/s, x cold read) | segments layout warm s | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| window | in-process warm s | cold s (MB/s, x dd cold read) | cat cold MB/s | chunks layout warm s (cold MB/s) | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for spec in $WINDOWS; do
     n=${spec%%:*} s=${spec#*:}
     if [ "$s" -le "$HOUR_SECONDS" ]; then
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | ${R[seg.$n.seconds_median]} | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | ${R[catcold.$n.mb]} | ${R[chunks.$n.seconds_median]} (${R[chunkscold.$n.mb]}) | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
     else
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | ${R[catcold.$n.mb]} | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
     fi
   done
   echo

@@ -13,7 +13,6 @@ import io.wavestash.storage.query.WaveformQuery;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintWriter;
-import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +108,8 @@ final class QueryCommand implements Callable<Integer> {
             for (SensorWindow w : windows) {
                 SensorWindow.Stream stream = fill == Fill.silence ? w.filled() : w.samples();
                 if (out.equals("-")) {
-                    WritableByteChannel stdout = Channels.newChannel(new FileOutputStream(FileDescriptor.out));
+                    // a file channel, so stored file bytes can go to it without a copy in this process
+                    WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
                     WavExport.write(stream, stdout);
                     System.out.flush();
                     report(log, w, stream, "standard output");

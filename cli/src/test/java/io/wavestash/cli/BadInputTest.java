@@ -318,9 +318,9 @@ class BadInputTest {
                 dir.resolve("wrong-type.yaml"), "store:\n  path: " + store + "\n  segmentSeconds: ten\n");
         refused("store.segmentSeconds: expected a whole number", "ls", "--config", wrongType.toString());
         Path otherLayout = Files.writeString(
-                dir.resolve("other-layout.yaml"), "store:\n  path: " + store + "\n  layout: segments\n");
+                dir.resolve("other-layout.yaml"), "store:\n  path: " + store + "\n  layout: chunks\n");
         refused(
-                "layout is 'chunks', not 'segments'",
+                "layout is 'segments', not 'chunks'",
                 "import",
                 good.toString(),
                 "--sensor",

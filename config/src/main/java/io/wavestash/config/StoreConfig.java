@@ -42,12 +42,16 @@ public record StoreConfig(
     private static final String TEMPLATE_STEM = "{sensor}/{session}/{block:014d}";
     public static final int DEFAULT_SEGMENT_SECONDS = 600;
 
-    /** The embedded default: chunk-per-key raw PCM under {@code ./wavestash-data}. */
+    /**
+     * The embedded default: raw PCM in segment files under {@code ./wavestash-data}. Segments are the default
+     * because a long window then reads a few large files instead of one small file per chunk (36,000 an hour of
+     * 100 ms chunks), and a year of recording does not cost hundreds of millions of inodes.
+     */
     public static StoreConfig defaults() {
         return new StoreConfig(
                 DEFAULT_PATH,
-                Layout.CHUNKS,
-                defaultTemplate(Layout.CHUNKS, Codec.RAW),
+                Layout.SEGMENTS,
+                defaultTemplate(Layout.SEGMENTS, Codec.RAW),
                 Codec.RAW,
                 FsyncPolicy.BATCH,
                 DEFAULT_SEGMENT_SECONDS,

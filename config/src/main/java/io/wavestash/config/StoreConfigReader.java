@@ -26,8 +26,11 @@ final class StoreConfigReader {
             backend = node.enumValue("backend", Backend.class, node.has("s3") ? Backend.S3 : Backend.LOCAL);
         }
         Path path = local != null ? local.path() : node.parsed("path", d.path(), StoreConfigReader::path);
-        Layout layout = node.enumValue("layout", Layout.class, d.layout());
+        Layout layout = node.enumValue("layout", Layout.class, null);
         Codec codec = node.enumValue("codec", Codec.class, d.codec());
+        if (layout == null) { // a bucket and WAV chunks need one object per chunk; elsewhere segment files
+            layout = backend == Backend.S3 || codec == Codec.WAV ? Layout.CHUNKS : d.layout();
+        }
         String device = node.string("device", local == null ? null : local.device());
         if (device != null && (!NAME.matcher(device).matches() || device.equals(".") || device.equals(".."))) {
             node.problem("device", "expected 1-64 characters of A-Z a-z 0-9 . _ -, found '" + device + "'");

@@ -14,7 +14,20 @@ class WavestashConfigTest {
     @Test
     void emptyFileMeansDefaults() {
         assertThat(parse("")).isEqualTo(WavestashConfig.defaults());
-        assertThat(WavestashConfig.defaults().store().template()).isEqualTo("{sensor}/{session}/{block:014d}.pcm");
+        assertThat(WavestashConfig.defaults().store().layout()).isEqualTo(Layout.SEGMENTS);
+        assertThat(WavestashConfig.defaults().store().template()).isEqualTo("{sensor}/{session}/{block:014d}.seg");
+    }
+
+    @Test
+    void chunksAreTheDefaultLayoutWhereSegmentFilesCannotBe() {
+        assertThat(parse("store: {codec: wav}\n").store().layout()).isEqualTo(Layout.CHUNKS);
+        assertThat(parse("store: {codec: wav}\n").store().template()).isEqualTo("{sensor}/{session}/{block:014d}.wav");
+        assertThat(parse("store: {codec: raw}\n").store().layout()).isEqualTo(Layout.SEGMENTS);
+        StoreConfig bucket = parse(
+                        "store: {backend: s3, s3: {endpoint: \"http://127.0.0.1:9000\", bucket: audio, accessKey: a, secretKey: s}}\n")
+                .store();
+        assertThat(bucket.layout()).isEqualTo(Layout.CHUNKS);
+        assertThat(bucket.template()).isEqualTo("{sensor}/{session}/{block:014d}.pcm");
     }
 
     @Test

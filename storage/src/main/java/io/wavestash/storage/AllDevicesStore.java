@@ -6,6 +6,7 @@ import io.wavestash.storage.index.SessionEntry;
 import io.wavestash.storage.persist.Persister;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,12 @@ final class AllDevicesStore implements ChunkStore {
     @Override
     public void read(SensorId sensor, long sessionEpochMicros, long byteFrom, ByteBuffer dst) {
         storeOf(sensor, true).read(sensor.local(), sessionEpochMicros, byteFrom, dst);
+    }
+
+    @Override
+    public void transferTo(SensorId sensor, long session, long byteFrom, long count, WritableByteChannel target)
+            throws java.io.IOException {
+        storeOf(sensor, true).transferTo(sensor.local(), session, byteFrom, count, target);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.wavestash.config.StoreConfig;
 import io.wavestash.storage.index.AvailabilityIndex;
 import io.wavestash.storage.index.SessionEntry;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -69,6 +70,25 @@ public interface ChunkStore extends AutoCloseable {
 
     /** Reads stored bytes of a session from {@code byteFrom} until {@code dst} is full; all must be present. */
     void read(SensorId sensor, long sessionEpochMicros, long byteFrom, ByteBuffer dst);
+
+    /**
+     * Writes {@code count} stored bytes of a session from {@code byteFrom} to {@code target}, the bytes
+     * {@link #read} would give; all must be present. A local store hands file bytes to a file without copying
+     * them through this process.
+     */
+    default void transferTo(
+            SensorId sensor, long sessionEpochMicros, long byteFrom, long count, WritableByteChannel target)
+            throws java.io.IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 1 << 20));
+        for (long done = 0; done < count; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            read(sensor, sessionEpochMicros, byteFrom + done, buffer);
+            done += buffer.flip().remaining();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+        }
+    }
 
     /** Rebuilds the availability index from what storage holds; returns what it had to skip. */
     List<String> reindex();

@@ -9,6 +9,7 @@ import io.wavestash.storage.persist.RandomAccessPersister;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -194,16 +195,29 @@ final class TemplatedStore implements ChunkStore {
 
     @Override
     public void read(SensorId sensor, long session, long byteFrom, ByteBuffer dst) {
+        SessionEntry entry = present(sensor, session, byteFrom, byteFrom + dst.remaining());
+        io(
+                () -> layout.read(entry, byteFrom, dst),
+                "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
+    }
+
+    @Override
+    public void transferTo(SensorId sensor, long session, long byteFrom, long count, WritableByteChannel target) {
+        SessionEntry entry = present(sensor, session, byteFrom, byteFrom + count);
+        io(
+                () -> layout.transferTo(entry, byteFrom, count, target),
+                "copy sensor " + sensor + " session " + Times.ofEpochMicros(session) + " to the output");
+    }
+
+    /** The session, once the index shows every byte of {@code [byteFrom, byteTo)} stored. */
+    private SessionEntry present(SensorId sensor, long session, long byteFrom, long byteTo) {
         SessionEntry entry = requireSession(sensor, session);
-        long byteTo = byteFrom + dst.remaining();
         List<long[]> present = entry.runs().presentRanges(byteFrom, byteTo);
         if (present.size() != 1 || present.get(0)[0] != byteFrom || present.get(0)[1] != byteTo) {
             throw new StoreException("bytes " + byteFrom + ".." + byteTo + " of session " + Times.ofEpochMicros(session)
                     + " of sensor " + sensor + " are not all stored");
         }
-        io(
-                () -> layout.read(entry, byteFrom, dst),
-                "read sensor " + sensor + " session " + Times.ofEpochMicros(session));
+        return entry;
     }
 
     @Override

@@ -9,8 +9,14 @@ import io.wavestash.storage.persist.RandomAccessPersister;
 import io.wavestash.storage.query.Gap;
 import io.wavestash.storage.query.SensorWindow;
 import io.wavestash.storage.query.WaveformQuery;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +113,56 @@ public abstract class StoreContract {
             assertThat(readBack(MIC, T0, range[0], range[1]))
                     .as("bytes %s..+%s", range[0], range[1])
                     .isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
+        }
+    }
+
+    @Test
+    void longReadsOverManyChunksReadBackExactly() {
+        // long enough to be split into parts read side by side where the persister allows it
+        SampleFormat bigEndian = new SampleFormat(22_050, 24, 2, SampleFormat.Encoding.SIGNED, SampleFormat.Endian.BIG);
+        SessionMeta meta = session(MIC, T0, bigEndian, 100);
+        byte[] pcm = noise(600 * 300 + 6 * 13, 21);
+        writeChunks(meta, pcm, 600, 250);
+        int hole = 250 * 600;
+        for (int[] range : new int[][] {
+            {0, hole},
+            {1, hole - 2},
+            {599, 120_001},
+            {hole + 600, pcm.length - hole - 600},
+            {hole + 601, pcm.length - hole - 602}
+        }) {
+            assertThat(readBack(MIC, T0, range[0], range[1]))
+                    .as("bytes %s..+%s", range[0], range[1])
+                    .isEqualTo(Arrays.copyOfRange(pcm, range[0], range[0] + range[1]));
+        }
+    }
+
+    @Test
+    void aTransferWritesTheBytesAReadGivesToFilesAndToOtherChannels() throws IOException {
+        SessionMeta meta = session(MIC, T0, S16_MONO_16K, 300);
+        byte[] pcm = noise(600 * 50, 31);
+        writeChunks(meta, pcm, 600);
+        Path file = Files.createTempFile("transfer", ".pcm");
+        try {
+            for (int[] range : new int[][] {{0, pcm.length}, {2, 598}, {598, 20_004}, {pcm.length - 2, 2}}) {
+                try (FileChannel out =
+                        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    out.write(ByteBuffer.wrap(new byte[] {7}));
+                    store.transferTo(MIC, T0, range[0], range[1], out);
+                }
+                byte[] expected = Arrays.copyOfRange(pcm, range[0], range[0] + range[1]);
+                assertThat(Arrays.copyOfRange(Files.readAllBytes(file), 1, range[1] + 1))
+                        .as("to a file: bytes %s..+%s", range[0], range[1])
+                        .isEqualTo(expected);
+                assertThat(Files.size(file)).isEqualTo(range[1] + 1);
+                ByteArrayOutputStream other = new ByteArrayOutputStream();
+                store.transferTo(MIC, T0, range[0], range[1], Channels.newChannel(other));
+                assertThat(other.toByteArray())
+                        .as("to a stream: bytes %s..+%s", range[0], range[1])
+                        .isEqualTo(expected);
+            }
+        } finally {
+            Files.delete(file);
         }
     }
 

@@ -2,8 +2,10 @@ package io.wavestash.storage.layout;
 
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.index.SessionEntry;
+import io.wavestash.storage.persist.Persister;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -27,6 +29,23 @@ public interface ChunkLayout {
      * the index, that all of them are present.
      */
     void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes {@code count} of the session's bytes from {@code byteFrom} to {@code target}, as {@link #read} would
+     * give them; the caller guarantees, from the index, that all of them are present.
+     */
+    default void transferTo(SessionEntry session, long byteFrom, long count, WritableByteChannel target)
+            throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, Persister.TRANSFER_BUFFER_BYTES));
+        for (long done = 0; done < count; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            read(session, byteFrom + done, buffer);
+            done += buffer.flip().remaining();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+        }
+    }
 
     /** Deletes a session's chunks and metadata. */
     void deleteSession(SessionEntry session) throws IOException;

@@ -18,6 +18,9 @@ import java.util.function.Consumer;
 
 /** One object per chunk, named by the template (the talk's layout; easy to sync to object storage). */
 public final class ChunkPerKeyLayout extends Layouts {
+    /** A part of a read shorter than this many chunks is not worth its own thread. */
+    private static final int PARALLEL_CHUNKS = 8;
+
     private final ValueCodec codec;
 
     public ChunkPerKeyLayout(Persister persister, KeyTemplate template, ValueCodec codec, String device) {
@@ -30,8 +33,28 @@ public final class ChunkPerKeyLayout extends Layouts {
         persister.write(template.format(key(meta, block)), codec.encode(meta.format(), pcm));
     }
 
+    /**
+     * Reads that span many chunks are split at chunk boundaries into parts read side by side (as many as the
+     * persister finds worth having in flight), each into its own slice of {@code dst}: the opens of thousands of
+     * small objects overlap instead of queueing.
+     */
     @Override
     public void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
+        ChunkRuns.Chunk first = session.runs().chunkAt(byteFrom);
+        long minPart = PARALLEL_CHUNKS * (long) (first == null ? Integer.MAX_VALUE : first.length());
+        ParallelReads.read(
+                byteFrom,
+                dst,
+                persister.readConcurrency(),
+                minPart,
+                cut -> {
+                    ChunkRuns.Chunk holding = session.runs().chunkAt(cut - 1);
+                    return holding == null ? cut : holding.end();
+                },
+                (from, part) -> readInOrder(session, from, part));
+    }
+
+    private void readInOrder(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
         SessionMeta meta = session.meta();
         int header = codec.headerBytes(meta.format());
         long at = byteFrom;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -36,11 +37,6 @@ import java.util.function.Consumer;
  */
 public final class LocalPersister implements RandomAccessPersister {
     static final String TEMP_PREFIX = ".tmp-";
-    /**
-     * Files kept open for writing (segments and index logs, two a sensor), least recently used closed first: a
-     * quarter of the descriptors the process may open, up to 4,096.
-     */
-    private static final int OPEN_CHANNELS = openChannels();
     /** Files forced to the device at once: the file system commits concurrent forces together. */
     private static final int SYNC_THREADS = 16;
 
@@ -52,7 +48,7 @@ public final class LocalPersister implements RandomAccessPersister {
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
-            if (size() <= OPEN_CHANNELS) {
+            if (size() <= OpenChannels.LIMIT) {
                 return false;
             }
             closeQuietly(eldest.getValue());
@@ -94,6 +90,43 @@ public final class LocalPersister implements RandomAccessPersister {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(key);
         }
+    }
+
+    /** To a file (or a pipe) the kernel copies the bytes itself ({@code sendfile}); to anything else, a buffer. */
+    @Override
+    public long transferTo(String key, long offset, long count, WritableByteChannel target) throws IOException {
+        if (!(target instanceof FileChannel)) {
+            return RandomAccessPersister.super.transferTo(key, offset, count, target);
+        }
+        Path path = resolve(key);
+        FileChannel writing;
+        synchronized (this) {
+            writing = channels.get(path);
+        }
+        if (writing != null && writing.isOpen()) {
+            return transferFully(writing, offset, count, target);
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return transferFully(channel, offset, count, target);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(key);
+        }
+    }
+
+    private static long transferFully(FileChannel channel, long offset, long count, WritableByteChannel target)
+            throws IOException {
+        long done = 0;
+        while (done < count) {
+            long n = channel.transferTo(offset + done, count - done, target);
+            if (n <= 0) {
+                if (offset + done >= channel.size()) {
+                    break; // the file ended
+                }
+                throw new IOException("the output took no bytes"); // not a blocking channel: never loop on it
+            }
+            done += n;
+        }
+        return done;
     }
 
     private static int readFully(FileChannel channel, long offset, ByteBuffer dst) throws IOException {
@@ -185,6 +218,12 @@ public final class LocalPersister implements RandomAccessPersister {
             pruneEmptyDirs(path.getParent());
         }
         return deleted;
+    }
+
+    /** Two reads per core: enough to hide a cold disk's latency, few enough not to thrash a warm cache. */
+    @Override
+    public int readConcurrency() {
+        return Math.min(8, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     @Override
@@ -308,6 +347,15 @@ public final class LocalPersister implements RandomAccessPersister {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    /**
+     * Files kept open for writing (segments and index logs, two a sensor), least recently used closed first: a
+     * quarter of the descriptors the process may open, up to 4,096. Asked of the platform the first time a file
+     * is kept open, so a process that only reads does not start the management beans.
+     */
+    private static final class OpenChannels {
+        static final int LIMIT = openChannels();
     }
 
     private static int openChannels() {

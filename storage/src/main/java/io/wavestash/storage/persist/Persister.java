@@ -2,6 +2,7 @@ package io.wavestash.storage.persist;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.function.Consumer;
 
 /**
@@ -9,6 +10,8 @@ import java.util.function.Consumer;
  * {@code /}-separated paths; an implementation never reads or writes outside its root.
  */
 public interface Persister extends AutoCloseable {
+    /** The buffer of a transfer that goes through this process. */
+    int TRANSFER_BUFFER_BYTES = 1 << 20;
 
     /** Reads a whole object; throws {@link java.nio.file.NoSuchFileException} naming the key if absent. */
     byte[] read(String key) throws IOException;
@@ -19,6 +22,37 @@ public interface Persister extends AutoCloseable {
      * @return the number of bytes read
      */
     int read(String key, long offset, ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes {@code count} bytes of an object from {@code offset} to {@code target}, fewer if the object ends
+     * first; returns how many. Persisters that can hand bytes to the target without copying them through this
+     * process (a local file to a file) do so.
+     */
+    default long transferTo(String key, long offset, long count, WritableByteChannel target) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, TRANSFER_BUFFER_BYTES));
+        long done = 0;
+        while (done < count) {
+            int want = (int) Math.min(buffer.capacity(), count - done);
+            int n = read(key, offset + done, buffer.clear().limit(want));
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+            done += n;
+            if (n < want) {
+                break; // the object ended
+            }
+        }
+        return done;
+    }
+
+    /**
+     * How many reads of different objects are worth having in flight at once: a window over many small objects
+     * reads them in parallel up to this many (1, the default, reads them one after another).
+     */
+    default int readConcurrency() {
+        return 1;
+    }
 
     /** Replaces an object atomically: readers see the old bytes or the new ones, never a part. */
     void write(String key, ByteBuffer bytes) throws IOException;

@@ -230,6 +230,12 @@ public final class S3Persister implements RandomAccessPersister {
         }
     }
 
+    /** Each read is a round trip to the server: many in flight hide its latency. */
+    @Override
+    public int readConcurrency() {
+        return 16;
+    }
+
     @Override
     public long size(String key) throws IOException {
         Keys.requireSafe(key);

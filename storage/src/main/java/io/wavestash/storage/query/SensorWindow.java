@@ -4,8 +4,10 @@ import io.wavestash.storage.ChunkStore;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.SensorId;
 import io.wavestash.storage.Times;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +139,8 @@ public final class SensorWindow {
         return Times.roundedFrames(a.end(), b.start(), a.format().sampleRateHz());
     }
 
+    private static final int SILENCE_BUFFER_BYTES = 1 << 16;
+
     private record Piece(Segment segment, long byteFrom, long bytes) {}
 
     /** A readable stream of PCM bytes in the window's format; silence where a piece has no segment. */
@@ -188,6 +192,39 @@ public final class SensorWindow {
                 if (offset == p.bytes()) {
                     piece++;
                     offset = 0;
+                }
+            }
+            return total;
+        }
+
+        /**
+         * Writes the rest of the stream to {@code target} and returns how many bytes that was: what {@link #read}
+         * would give, but a local store hands file bytes to a file without copying them through this process.
+         */
+        public long transferTo(WritableByteChannel target) throws IOException {
+            long total = 0;
+            ByteBuffer silence = null;
+            for (; piece < pieces.size(); piece++, offset = 0) {
+                Piece p = pieces.get(piece);
+                long n = p.bytes() - offset;
+                if (p.segment() != null) {
+                    store.transferTo(sensor, p.segment().sessionEpochMicros(), p.byteFrom() + offset, n, target);
+                    total += n;
+                    continue;
+                }
+                if (silence == null) {
+                    silence = ByteBuffer.allocate(SILENCE_BUFFER_BYTES);
+                }
+                while (offset < p.bytes()) {
+                    int k = (int) Math.min(silence.capacity(), p.bytes() - offset);
+                    silence.clear();
+                    fillSilence(silence, offset, k);
+                    silence.flip();
+                    while (silence.hasRemaining()) {
+                        target.write(silence);
+                    }
+                    offset += k;
+                    total += k;
                 }
             }
             return total;

@@ -48,13 +48,17 @@ public final class WavExport {
         while (header.hasRemaining()) {
             written += out.write(header);
         }
-        int fb = stream.format().frameBytes();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES - BUFFER_BYTES % fb);
-        while (stream.read(buffer.clear()) > 0) {
-            buffer.flip();
-            Pcm.toWavNative(stream.format(), buffer);
-            while (buffer.hasRemaining()) {
-                written += out.write(buffer);
+        if (stream.format().isWavNative()) {
+            written += stream.transferTo(out); // the stored bytes are the WAV's: no conversion, no copy here
+        } else {
+            int fb = stream.format().frameBytes();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES - BUFFER_BYTES % fb);
+            while (stream.read(buffer.clear()) > 0) {
+                buffer.flip();
+                Pcm.toWavNative(stream.format(), buffer);
+                while (buffer.hasRemaining()) {
+                    written += out.write(buffer);
+                }
             }
         }
         if ((stream.size() & 1) == 1) {
