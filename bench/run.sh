@@ -199,20 +199,25 @@ segment_files() {
   last=$(awk -v f="$1" -v d="$2" 'BEGIN { e = f + d; print (e == int(e) && int(e) % 600 == 0) ? e / 600 - 1 : int(e / 600) }')
   for s in $(seq "$first" "$last"); do printf '%s%014d.seg\n' "$dir" $(( s * 57600000 )); done
 }
+# the window [from, to) of a store in-process: warm ($RUNS runs after one untimed) into R[warm.*], cold (evicted,
+# 3 runs) into R[cold.seconds] and R[cold.mb]
+in_process() { # store warm-prefix cold-prefix
+  local i cold=()
+  bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
+  record "$2" "$work/w.out"
+  for i in $(seq 3); do
+    evict "$1"
+    bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
+    cold+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
+  done
+  R[$3.seconds]=$(median "${cold[@]}")
+  R[$3.mb]=$(calc "${R[$2.bytes]} / ${R[$3.seconds]} / 1e6" 1)
+}
 for spec in $WINDOWS; do
   name=${spec%%:*} secs=${spec#*:}
   from=$(iso "$(calc "$start_epoch + $offset" 2)") to=$(iso "$(calc "$start_epoch + $offset + $secs" 2)")
   say "== window $name: $from .. $to"
-  bench io.wavestash.bench.WindowRun --store "$work/day" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
-  record "warm.$name" "$work/w.out"
-  cold=()
-  for i in $(seq 3); do
-    evict "$work/day"
-    bench io.wavestash.bench.WindowRun --store "$work/day" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
-    cold+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
-  done
-  R[cold.$name.seconds]=$(median "${cold[@]}")
-  R[cold.$name.mb]=$(calc "${R[warm.$name.bytes]} / ${R[cold.$name.seconds]} / 1e6" 1)
+  in_process "$work/day" warm.$name cold.$name
   # the same files read cold by cat: the disk's rate for exactly what the window reads
   mapfile -t files < <(segment_files "$offset" "$secs")
   catc=()
@@ -223,15 +228,7 @@ for spec in $WINDOWS; do
   R[catcold.$name.mb]=$(calc "$(cat "${files[@]}" | wc -c) / $(median "${catc[@]}") / 1e6" 1)
   say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
   if [ "$secs" -le "$HOUR_SECONDS" ]; then
-    bench io.wavestash.bench.WindowRun --store "$work/chunks" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
-    record "chunks.$name" "$work/w.out"
-    cc=()
-    for i in $(seq 3); do
-      evict "$work/chunks"
-      bench io.wavestash.bench.WindowRun --store "$work/chunks" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
-      cc+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
-    done
-    R[chunkscold.$name.mb]=$(calc "${R[chunks.$name.bytes]} / $(median "${cc[@]}") / 1e6" 1)
+    in_process "$work/chunks" chunks.$name chunkscold.$name
     cli=() sx=() pyp=() pys=()
     cli_query query --store "$work/day" --sensor mic --from "$from" --to "$to" --out "$work/cli.wav" >> "$log" 2>&1
     sox_window "$offset" "$secs" "$work/sox.wav"
