@@ -183,20 +183,24 @@ commands+=("java -cp bench io.wavestash.bench.MakeStore --layout segments --seco
 
 # --- 5. windows -------------------------------------------------------------------------------------------
 offset=10.05 # every window starts 10.05 s into the session: mid-chunk, mid-segment
+# the first and last index of the files of file_s seconds each that hold [from_s, from_s + duration_s)
+files_spanning() { # from_s duration_s file_s
+  awk -v f="$1" -v d="$2" -v n="$3" 'BEGIN { e = f + d
+    print int(f / n), (e == int(e) && int(e) % n == 0) ? e / n - 1 : int(e / n) }'
+}
 sox_window() { # from_s duration_s out
   local first last files=() m
-  first=$(awk -v f="$1" 'BEGIN { print int(f / 60) }')
-  last=$(awk -v f="$1" -v d="$2" 'BEGIN { e = f + d; print (e == int(e) && int(e) % 60 == 0) ? e / 60 - 1 : int(e / 60) }')
+  read -r first last < <(files_spanning "$1" "$2" 60)
   for m in $(seq "$first" "$last"); do files+=("$work/sox/$(printf 'seg-%05d.wav' "$m")"); done
   sox "${files[@]}" "$3" trim "$(calc "$1 - $first * 60" 4)" "$2"
 }
 cli_query() { "$repo/wavestash" "$@"; } # the launcher, as users run it
-# the segment files (ten minutes each) that hold [from_s, from_s + duration_s) of the session
+# the segment files (ten minutes, 57,600,000 bytes of 48 kHz 16-bit mono each) that hold
+# [from_s, from_s + duration_s) of the session
 segment_files() {
   local first last s dir
   dir=$(ls -d "$work/day/mic/"*/ | head -1)
-  first=$(awk -v f="$1" 'BEGIN { print int(f / 600) }')
-  last=$(awk -v f="$1" -v d="$2" 'BEGIN { e = f + d; print (e == int(e) && int(e) % 600 == 0) ? e / 600 - 1 : int(e / 600) }')
+  read -r first last < <(files_spanning "$1" "$2" 600)
   for s in $(seq "$first" "$last"); do printf '%s%014d.seg\n' "$dir" $(( s * 57600000 )); done
 }
 # the window [from, to) of a store in-process: warm ($RUNS runs after one untimed) into R[warm.*], cold (evicted,

@@ -76,19 +76,8 @@ public interface ChunkStore extends AutoCloseable {
      * {@link #read} would give; all must be present. A local store hands file bytes to a file without copying
      * them through this process.
      */
-    default void transferTo(
-            SensorId sensor, long sessionEpochMicros, long byteFrom, long count, WritableByteChannel target)
-            throws java.io.IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 1 << 20));
-        for (long done = 0; done < count; ) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-            read(sensor, sessionEpochMicros, byteFrom + done, buffer);
-            done += buffer.flip().remaining();
-            while (buffer.hasRemaining()) {
-                target.write(buffer);
-            }
-        }
-    }
+    void transferTo(SensorId sensor, long sessionEpochMicros, long byteFrom, long count, WritableByteChannel target)
+            throws java.io.IOException;
 
     /** Rebuilds the availability index from what storage holds; returns what it had to skip. */
     List<String> reindex();

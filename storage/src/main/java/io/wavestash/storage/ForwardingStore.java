@@ -3,6 +3,7 @@ package io.wavestash.storage;
 import io.wavestash.config.StoreConfig;
 import io.wavestash.storage.index.SessionEntry;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -81,6 +82,13 @@ public abstract class ForwardingStore implements ChunkStore {
     @Override
     public void read(SensorId sensor, long sessionEpochMicros, long byteFrom, ByteBuffer dst) {
         delegate.read(sensor, sessionEpochMicros, byteFrom, dst);
+    }
+
+    @Override
+    public void transferTo(
+            SensorId sensor, long sessionEpochMicros, long byteFrom, long count, WritableByteChannel target)
+            throws java.io.IOException {
+        delegate.transferTo(sensor, sessionEpochMicros, byteFrom, count, target);
     }
 
     @Override

@@ -41,12 +41,15 @@ public final class ChunkPerKeyLayout extends Layouts {
     @Override
     public void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
         ChunkRuns.Chunk first = session.runs().chunkAt(byteFrom);
-        long minPart = PARALLEL_CHUNKS * (long) (first == null ? Integer.MAX_VALUE : first.length());
+        if (first == null) {
+            readInOrder(session, byteFrom, dst); // which says what is missing
+            return;
+        }
         ParallelReads.read(
                 byteFrom,
                 dst,
                 persister.readConcurrency(),
-                minPart,
+                PARALLEL_CHUNKS * (long) first.length(),
                 cut -> {
                     ChunkRuns.Chunk holding = session.runs().chunkAt(cut - 1);
                     return holding == null ? cut : holding.end();

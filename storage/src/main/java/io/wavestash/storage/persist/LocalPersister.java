@@ -77,19 +77,7 @@ public final class LocalPersister implements RandomAccessPersister {
 
     @Override
     public int read(String key, long offset, ByteBuffer dst) throws IOException {
-        Path path = resolve(key);
-        FileChannel writing;
-        synchronized (this) {
-            writing = channels.get(path);
-        }
-        if (writing != null && writing.isOpen()) {
-            return readFully(writing, offset, dst);
-        }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return readFully(channel, offset, dst);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(key);
-        }
+        return reading(key, channel -> readFully(channel, offset, dst));
     }
 
     /** To a file (or a pipe) the kernel copies the bytes itself ({@code sendfile}); to anything else, a buffer. */
@@ -98,16 +86,30 @@ public final class LocalPersister implements RandomAccessPersister {
         if (!(target instanceof FileChannel)) {
             return RandomAccessPersister.super.transferTo(key, offset, count, target);
         }
+        return reading(key, channel -> transferFully(channel, offset, count, target));
+    }
+
+    /** What is done with a channel open on an object. */
+    @FunctionalInterface
+    private interface ChannelUse<T> {
+        T apply(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs {@code use} on the object's file: on the channel this persister writes it through when that is open
+     * (it sees the writes not yet forced), else on one opened to read it.
+     */
+    private <T> T reading(String key, ChannelUse<T> use) throws IOException {
         Path path = resolve(key);
         FileChannel writing;
         synchronized (this) {
             writing = channels.get(path);
         }
         if (writing != null && writing.isOpen()) {
-            return transferFully(writing, offset, count, target);
+            return use.apply(writing);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return transferFully(channel, offset, count, target);
+            return use.apply(channel);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(key);
         }
