@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +165,51 @@ class ExportTest {
             assertThat(run.exit()).as(run.err()).isZero();
         }
         assertThat(Sox.dataOf(dir.resolve("export.wav"))).isEqualTo(Sox.dataOf(dir.resolve("query.wav")));
+    }
+
+    @Test
+    void aNamedPipeIsWrittenInPlaceAndADirectoryIsRefused() throws Exception {
+        String[] window = {"--sensor", "c", "--from", "2026-11-20T10:00:00.700007Z", "--to", "2026-11-20T10:00:01.7Z"};
+        for (String command : List.of("export", "query")) {
+            Path file = dir.resolve(command + "-file.wav");
+            CliRun toFile = run(command, window, file);
+            assertThat(toFile.exit()).as(toFile.err()).isZero();
+            // a FIFO read by another program, as /dev/stdout or /dev/null are devices: written, never replaced
+            Path fifo = dir.resolve(command + ".fifo");
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                    .isZero();
+            CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.readAllBytes(fifo);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CliRun toFifo = run(command, window, fifo);
+            assertThat(toFifo.exit()).as(toFifo.err()).isZero();
+            assertThat(reader.get(1, TimeUnit.MINUTES)).isEqualTo(Files.readAllBytes(file));
+            assertThat(Files.readAttributes(fifo, BasicFileAttributes.class).isOther())
+                    .as("still a pipe")
+                    .isTrue();
+
+            Path directory = Files.createDirectories(dir.resolve(command + "-dir.wav"));
+            CliRun toDirectory = run(command, window, directory);
+            assertThat(toDirectory.exit()).isEqualTo(1);
+            assertThat(toDirectory.err())
+                    .contains(directory + " is a directory")
+                    .doesNotContain("Exception");
+            assertThat(Files.isDirectory(directory)).isTrue();
+            try (var left = Files.list(dir)) {
+                assertThat(left.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.endsWith(".part"));
+            }
+        }
+    }
+
+    private CliRun run(String command, String[] window, Path out) {
+        List<String> args = new java.util.ArrayList<>(List.of(command, "--store", store.toString()));
+        args.addAll(List.of(window));
+        args.addAll(List.of("--out", out.toString()));
+        return CliRun.inProcess(args.toArray(String[]::new));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.wavestash.ingest.dsp.PcmFloats;
 import io.wavestash.storage.SampleFormat;
 import io.wavestash.storage.Times;
 import io.wavestash.storage.query.Gap;
+import io.wavestash.storage.query.OutputFile;
 import io.wavestash.storage.query.QueryException;
 import io.wavestash.storage.query.Segment;
 import io.wavestash.storage.query.SensorWindow;
@@ -16,10 +17,7 @@ import io.wavestash.storage.wav.WavHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,24 +96,19 @@ public final class Exporter {
                                 : own(w.format(), rate, w.format().channels()));
             }
         }
-        List<Path> temps = new ArrayList<>();
+        List<OutputFile> outputs = new ArrayList<>();
         try (AlignedWindow grid = new AlignedWindow(windows, rate)) {
             for (Path file : files) {
-                temps.add(WavExport.tempBeside(file));
+                outputs.add(OutputFile.create(file));
             }
-            write(grid, formats, temps, progress);
+            write(grid, formats, outputs, progress);
             Path sidecar = Path.of(out + ".json");
-            Path sidecarTemp = WavExport.tempBeside(sidecar);
-            temps.add(sidecarTemp);
-            Files.write(sidecarTemp, JSON.writeValueAsBytes(describe(grid, layout, files, formats)));
-            for (int i = 0; i < files.size(); i++) {
-                Files.move(
-                        temps.get(i),
-                        files.get(i),
-                        StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+            OutputFile sidecarOutput = OutputFile.create(sidecar);
+            outputs.add(sidecarOutput);
+            sidecarOutput.write(JSON.writeValueAsBytes(describe(grid, layout, files, formats)));
+            for (OutputFile output : outputs) {
+                output.commit();
             }
-            Files.move(sidecarTemp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(
                     List.copyOf(files),
                     sidecar,
@@ -124,8 +117,8 @@ public final class Exporter {
                     List.copyOf(formats),
                     windows.stream().map(w -> gapsOf(w, grid.frames())).toList());
         } finally {
-            for (Path temp : temps) {
-                Files.deleteIfExists(temp);
+            for (OutputFile output : outputs) {
+                output.close();
             }
         }
     }
@@ -153,7 +146,8 @@ public final class Exporter {
         return new SampleFormat(rate, f.bitsPerSample(), channels, f.encoding(), f.byteOrder()).wavNative();
     }
 
-    private static void write(AlignedWindow grid, List<SampleFormat> formats, List<Path> temps, Progress progress)
+    private static void write(
+            AlignedWindow grid, List<SampleFormat> formats, List<OutputFile> outputs, Progress progress)
             throws IOException {
         int channels = grid.channels();
         float[][] block = new float[channels][BLOCK_FRAMES];
@@ -166,8 +160,7 @@ public final class Exporter {
             int next = 0;
             for (int i = 0; i < formats.size(); i++) {
                 SampleFormat f = formats.get(i);
-                FileChannel out =
-                        FileChannel.open(temps.get(i), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                FileChannel out = outputs.get(i).open();
                 outs.add(out);
                 long dataBytes = grid.frames() * f.frameBytes();
                 ByteBuffer header = WavHeader.write(f, dataBytes);
@@ -209,7 +202,7 @@ public final class Exporter {
                 if ((grid.frames() * formats.get(i).frameBytes() & 1) == 1) {
                     outs.get(i).write(ByteBuffer.wrap(new byte[1]));
                 }
-                outs.get(i).force(false);
+                outputs.get(i).force(outs.get(i));
             }
             progress.at(grid.position(), grid.frames());
         } finally {

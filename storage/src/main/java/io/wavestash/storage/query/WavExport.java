@@ -7,32 +7,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /** Writes a window stream as a WAV file (RF64 past 4 GiB), header first, so it can go to a pipe. */
 public final class WavExport {
     private static final int BUFFER_BYTES = 1 << 20;
 
     private WavExport() {}
-
-    /**
-     * A new hidden file beside {@code file} (its directory created) to write into and then move over it, readable
-     * by all as an output file is.
-     */
-    public static Path tempBeside(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        try {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the file system's default permissions apply
-        }
-        return temp;
-    }
 
     /** The file of one sensor among several: {@code out} with {@code -SENSOR} before its {@code .wav}. */
     public static Path perSensor(Path out, SensorId sensor) {
@@ -67,19 +48,18 @@ public final class WavExport {
         return written;
     }
 
-    /** Writes the WAV to a file atomically: a failure leaves no partial file behind. */
+    /**
+     * Writes the WAV to a file atomically: a failure leaves no partial file behind. A device or pipe is written
+     * in place.
+     */
     public static long write(SensorWindow.Stream stream, Path file) throws IOException {
-        Path temp = tempBeside(file);
-        try {
+        try (OutputFile output = OutputFile.create(file)) {
             long written;
-            try (FileChannel out =
-                    FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = output.open()) {
                 written = write(stream, out);
             }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            output.commit();
             return written;
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }
