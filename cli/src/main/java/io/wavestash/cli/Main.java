@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +16,10 @@ import picocli.CommandLine.Command;
         name = "wavestash",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Record sensor audio at the edge and get it back by time.",
-        subcommands = {
+        description = "Record sensor audio at the edge and get it back by time.")
+public final class Main {
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(
             IngestCommand.class,
             DevicesCommand.class,
             ImportCommand.class,
@@ -29,29 +32,39 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             ProtectCommand.class,
             DemoCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class Main {
+            CommandLine.HelpCommand.class);
+
     /** Exit status of a command that failed on bad input or a store problem. */
     static final int EXIT_ERROR = 1;
     /** Exit status of a command line that does not parse. */
     static final int EXIT_USAGE = 2;
 
-    /** Held so that the level set on it stays: the journal library's routine INFO messages are not for users. */
-    private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
-
     public static void main(String[] args) {
-        CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 
     /** Runs a command line, printing to the process's streams; returns the exit status. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(List.of(args)).execute(args);
     }
 
     static CommandLine commandLine() {
+        return commandLine(List.of());
+    }
+
+    /**
+     * The command line to run {@code args}: when they start with a subcommand's name, only that subcommand is
+     * built (building all thirteen, each with its options and help, is most of a short command's start).
+     */
+    static CommandLine commandLine(List<String> args) {
         CommandLine cli = new CommandLine(new Main());
+        String first = args.isEmpty() ? "" : args.get(0);
+        List<Class<?>> named = COMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(first))
+                .toList();
+        for (Class<?> command : named.isEmpty() || first.equals("help") ? COMMANDS : named) {
+            cli.addSubcommand(command);
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();

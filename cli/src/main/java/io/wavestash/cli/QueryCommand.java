@@ -30,7 +30,11 @@ import picocli.CommandLine.Spec;
         description = "Write the samples of a time window [from, to) as WAV, one file per sensor.",
         mixinStandardHelpOptions = true)
 final class QueryCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Made for the first window with gaps: a window without any writes no sidecar and needs no mapper. */
+    private static final class Sidecar {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     enum Fill {
         none,
@@ -119,7 +123,7 @@ final class QueryCommand implements Callable<Integer> {
                 WavExport.write(stream, file);
                 Path sidecar = Path.of(file + ".json");
                 if (!w.gaps().isEmpty() || w.segments().size() > 1) {
-                    Files.write(sidecar, JSON.writeValueAsBytes(describe(w, stream)));
+                    Files.write(sidecar, Sidecar.JSON.writeValueAsBytes(describe(w, stream)));
                 } else {
                     Files.deleteIfExists(sidecar);
                 }
@@ -152,12 +156,12 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     private ObjectNode describe(SensorWindow w, SensorWindow.Stream stream) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Sidecar.JSON.createObjectNode();
         root.put("sensor", w.sensor().value());
         root.put("from", w.from().toString());
         root.put("to", w.to().toString());
         root.put("fill", fill.name());
-        root.set("format", JSON.valueToTree(stream.format()));
+        root.set("format", Sidecar.JSON.valueToTree(stream.format()));
         root.put("frames", stream.frames());
         WindowJson.segments(root.putArray("segments"), w.segments(), false);
         WindowJson.gaps(root.putArray("gaps"), w.gaps());

@@ -1,8 +1,6 @@
 package io.wavestash.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,9 +15,11 @@ import java.util.Map;
 public final class SessionMetaJson {
     public static final String MAGIC = "wavestash-session";
     public static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Made when a session is first written: readers parse with {@link JsonObjects} and never need it. */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private SessionMetaJson() {}
 
@@ -32,19 +32,20 @@ public final class SessionMetaJson {
     }
 
     public static byte[] write(SessionMeta meta) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectMapper json = Writer.JSON;
+        ObjectNode root = json.createObjectNode();
         root.put("magic", MAGIC).put("version", VERSION);
         root.put("sensor", meta.sensor().value());
         root.put("start", Times.ofEpochMicros(meta.startEpochMicros()).toString());
         root.put("startEpochMicros", meta.startEpochMicros());
-        root.set("format", JSON.valueToTree(meta.format()));
+        root.set("format", json.valueToTree(meta.format()));
         root.put("frameBytes", meta.format().frameBytes());
         root.put("chunkFrames", meta.chunkFrames());
         root.put("chunkBytes", meta.chunkBytes());
         root.put("source", meta.source());
-        root.set("attributes", JSON.valueToTree(new LinkedHashMap<>(meta.attributes())));
+        root.set("attributes", json.valueToTree(new LinkedHashMap<>(meta.attributes())));
         try {
-            return JSON.writeValueAsBytes(root);
+            return json.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("session metadata always serializes", e);
         }
@@ -53,27 +54,30 @@ public final class SessionMetaJson {
     /** Parses session JSON; {@code origin} names the key or file in errors. */
     public static SessionMeta read(byte[] json, String origin) {
         try {
-            JsonNode root = JSON.readTree(json);
-            if (root == null || !MAGIC.equals(root.path("magic").asText())) {
+            Map<String, Object> root = JsonObjects.read(json);
+            if (root == null || !MAGIC.equals(JsonObjects.text(root, "magic", ""))) {
                 throw new StoreException(origin + ": not wavestash session metadata (no \"magic\": \"" + MAGIC + "\")");
             }
-            int version = root.path("version").asInt(-1);
+            long version = JsonObjects.number(root, "version", -1);
             if (version < 1 || version > VERSION) {
                 throw new StoreException(origin + ": session metadata version " + version
                         + " is not supported (this build reads 1.." + VERSION + ")");
             }
-            SampleFormat format = JSON.treeToValue(root.get("format"), SampleFormat.class);
+            Map<String, Object> f = JsonObjects.object(root, "format");
+            SampleFormat format = new SampleFormat(
+                    JsonObjects.integer(f, "sampleRateHz", 0),
+                    JsonObjects.integer(f, "bitsPerSample", 0),
+                    JsonObjects.integer(f, "channels", 0),
+                    SampleFormat.Encoding.valueOf(JsonObjects.text(f, "encoding", "(missing)")),
+                    SampleFormat.Endian.valueOf(JsonObjects.text(f, "byteOrder", "(missing)")));
             Map<String, String> attributes = new LinkedHashMap<>();
-            root.path("attributes")
-                    .fields()
-                    .forEachRemaining(
-                            e -> attributes.put(e.getKey(), e.getValue().asText()));
+            JsonObjects.object(root, "attributes").forEach((k, v) -> attributes.put(k, v == null ? "" : v.toString()));
             return new SessionMeta(
-                    SensorId.of(root.path("sensor").asText()),
-                    root.path("startEpochMicros").asLong(),
+                    SensorId.of(JsonObjects.text(root, "sensor", "")),
+                    JsonObjects.number(root, "startEpochMicros", 0),
                     format,
-                    root.path("chunkFrames").asInt(),
-                    root.path("source").asText(""),
+                    JsonObjects.integer(root, "chunkFrames", 0),
+                    JsonObjects.text(root, "source", ""),
                     attributes);
         } catch (IOException | IllegalArgumentException e) {
             throw new StoreException(origin + ": unreadable session metadata: " + e.getMessage(), e);

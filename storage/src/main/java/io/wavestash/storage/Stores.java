@@ -1,6 +1,5 @@
 package io.wavestash.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wavestash.config.Codec;
@@ -26,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -40,7 +40,6 @@ public final class Stores {
     static final String LOCK = "@wavestash/writer.lock";
     private static final String MAGIC = "wavestash-store";
     private static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Stores() {}
 
@@ -296,32 +295,34 @@ public final class Stores {
     }
 
     private static byte[] toManifest(StoreConfig config) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectMapper json = new ObjectMapper(); // only a store's creation writes its manifest
+        ObjectNode root = json.createObjectNode();
         root.put("magic", MAGIC).put("version", VERSION);
         root.put("layout", config.layout().configName());
         root.put("template", config.template());
         root.put("codec", config.codec().configName());
         root.put("segmentSeconds", config.segmentSeconds());
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     private static StoreConfig fromManifest(byte[] bytes, Path root, String origin) throws IOException {
-        JsonNode node = JSON.readTree(bytes);
-        if (node == null || !MAGIC.equals(node.path("magic").asText())) {
+        Map<String, Object> node = JsonObjects.read(bytes);
+        if (node == null || !MAGIC.equals(JsonObjects.text(node, "magic", ""))) {
             throw new StoreException(origin + ": not a wavestash store manifest");
         }
-        if (node.path("version").asInt() != VERSION) {
-            throw new StoreException(origin + ": store version "
-                    + node.path("version").asInt() + " is not supported (this build reads " + VERSION + ")");
+        long version = JsonObjects.number(node, "version", 0);
+        if (version != VERSION) {
+            throw new StoreException(
+                    origin + ": store version " + version + " is not supported (this build reads " + VERSION + ")");
         }
         try {
             return new StoreConfig(
                     root,
-                    Layout.valueOf(node.path("layout").asText().toUpperCase(Locale.ROOT)),
-                    node.path("template").asText(),
-                    Codec.valueOf(node.path("codec").asText().toUpperCase(Locale.ROOT)),
+                    Layout.valueOf(JsonObjects.text(node, "layout", "").toUpperCase(Locale.ROOT)),
+                    JsonObjects.text(node, "template", ""),
+                    Codec.valueOf(JsonObjects.text(node, "codec", "").toUpperCase(Locale.ROOT)),
                     FsyncPolicy.BATCH,
-                    node.path("segmentSeconds").asInt(StoreConfig.DEFAULT_SEGMENT_SECONDS),
+                    JsonObjects.integer(node, "segmentSeconds", StoreConfig.DEFAULT_SEGMENT_SECONDS),
                     null);
         } catch (IllegalArgumentException e) {
             throw new StoreException(origin + ": unreadable store manifest: " + e.getMessage());

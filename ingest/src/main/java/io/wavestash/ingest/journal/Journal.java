@@ -27,6 +27,16 @@ import net.openhft.chronicle.wire.DocumentContext;
  * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. Appends come from the ring's handler thread only.
  */
 public final class Journal implements AutoCloseable {
+    /**
+     * Held so that the level set on it stays: the queue library's routine INFO messages are not for users. Set
+     * when the first journal is opened, so that commands that never open one never start the logging system.
+     */
+    private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
+
+    static {
+        CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private static final Map<Duration, RollCycle> CYCLES = Map.ofEntries(
             Map.entry(Duration.ofSeconds(1), TestRollCycles.TEST_SECONDLY),
             Map.entry(Duration.ofMinutes(1), RollCycles.MINUTELY),

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -32,7 +33,9 @@ import java.util.zip.CRC32C;
 public final class AvailabilityIndex {
     public static final String DIR = "@wavestash/index/";
     private static final byte[] MAGIC = "WSIX".getBytes(StandardCharsets.US_ASCII);
-    private static final short VERSION = 1;
+    /** Version 2 added the records a compacted log holds (runs, level summaries and batches). */
+    private static final short VERSION = 2;
+
     private static final int HEADER_BYTES = 16;
     private static final byte SESSION = 1;
     private static final byte CHUNK = 2;
@@ -40,8 +43,15 @@ public final class AvailabilityIndex {
     private static final byte DROPOUT = 4;
     private static final byte ANCHOR = 5;
     private static final byte LEVEL = 6;
+    private static final byte RUN = 7;
+    private static final byte LEVEL_SUMMARY = 8;
+    private static final byte LEVELS = 9;
     private static final int READ_BLOCK = 1 << 20;
     private static final int PENDING_LIMIT = 64 << 10;
+    /** A log is compacted once this much, and more than its compacted size, was appended since. */
+    private static final long COMPACT_AFTER_BYTES = 1 << 20;
+
+    private static final int LEVELS_PER_RECORD = 1 << 16;
 
     private final RandomAccessPersister persister;
     private final String dir;
@@ -73,6 +83,9 @@ public final class AvailabilityIndex {
         final NavigableMap<Long, SessionEntry> sessions = new TreeMap<>();
         long generation;
         long readOffset;
+        /** The log's size when it was last written whole (0: never by this process). */
+        long compactedBytes;
+
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     }
 
@@ -200,6 +213,18 @@ public final class AvailabilityIndex {
                             payload.getLong(0),
                             payload.getLong(8),
                             new ChunkLevel(payload.getFloat(16), payload.get(20) != 0)));
+                } else if (type == LEVELS) {
+                    long session = payload.getLong(0);
+                    long first = payload.getLong(8);
+                    long stride = payload.getLong(16);
+                    int count = payload.getInt(24);
+                    for (int k = 0; k < count; k++) {
+                        int at = 28 + 5 * k;
+                        sink.accept(new LevelRecord(
+                                session,
+                                first + k * stride,
+                                new ChunkLevel(payload.getFloat(at), payload.get(at + 4) != 0)));
+                    }
                 }
             });
             if (consumed == 0 || n <= 0) {
@@ -243,6 +268,93 @@ public final class AvailabilityIndex {
             long at = persister.append(key, ByteBuffer.wrap(log.pending.toByteArray()));
             log.readOffset = at + log.pending.size();
             log.pending.reset();
+            if (log.readOffset - log.compactedBytes > Math.max(COMPACT_AFTER_BYTES, log.compactedBytes)) {
+                compact(e.getKey(), log);
+            }
+        }
+    }
+
+    /**
+     * Rewrites a sensor's log as what it now holds: a record per run of chunks instead of one per chunk, a
+     * summary of each session's levels with the chunk levels packed in batches beside it, and nothing of
+     * deleted sessions. A log written by a recorder grows by two records per chunk; compacted, what a reader
+     * reads at start grows with the sessions and gaps instead. Readers see the new generation and start over.
+     */
+    private void compact(SensorId sensor, SensorLog log) throws IOException {
+        String key = key(sensor);
+        Map<Long, List<LevelRecord>> levels = new HashMap<>();
+        readLevels(key, r -> {
+            if (log.sessions.containsKey(r.session())) {
+                levels.computeIfAbsent(r.session(), s -> new ArrayList<>()).add(r);
+            }
+        });
+        long generation = newGeneration();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(toArray(header(generation)));
+        for (SessionEntry entry : log.sessions.values()) {
+            long session = entry.meta().startEpochMicros();
+            byte[] json = SessionMetaJson.write(entry.meta());
+            all.writeBytes(recordBytes(SESSION, ByteBuffer.allocate(json.length).put(json)));
+            for (long[] d : entry.dropouts().all()) {
+                all.writeBytes(recordBytes(DROPOUT, longs(session, d[0], d[1])));
+            }
+            for (long[] a : entry.anchors().all()) {
+                all.writeBytes(recordBytes(ANCHOR, longs(session, a[0], a[1])));
+            }
+            for (ChunkRuns.Run run : entry.runs().runs()) {
+                all.writeBytes(recordBytes(
+                        RUN,
+                        ByteBuffer.allocate(28)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .putLong(session)
+                                .putLong(run.block())
+                                .putInt(run.length())
+                                .putLong(run.count())));
+            }
+            if (entry.levels().chunks() > 0) {
+                ByteBuffer summary =
+                        ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN).putLong(session);
+                entry.levels().write(summary);
+                all.writeBytes(recordBytes(LEVEL_SUMMARY, summary));
+            }
+            writeLevelBatches(all, session, levels.getOrDefault(session, List.of()));
+        }
+        persister.write(key, ByteBuffer.wrap(all.toByteArray()));
+        log.generation = generation;
+        log.readOffset = all.size();
+        log.compactedBytes = all.size();
+    }
+
+    /**
+     * Packs chunk levels as batches of evenly spaced blocks: session, first block, spacing, count, then a level
+     * (float dBFS, silent byte) per chunk.
+     */
+    private static void writeLevelBatches(ByteArrayOutputStream out, long session, List<LevelRecord> levels) {
+        int i = 0;
+        while (i < levels.size()) {
+            long first = levels.get(i).block();
+            long stride = i + 1 < levels.size() ? levels.get(i + 1).block() - first : 1;
+            if (stride <= 0) {
+                stride = 1; // out of order: the next level starts a batch of its own
+            }
+            int n = 1;
+            while (i + n < levels.size()
+                    && n < LEVELS_PER_RECORD
+                    && levels.get(i + n).block() == first + n * stride) {
+                n++;
+            }
+            ByteBuffer batch = ByteBuffer.allocate(28 + 5 * n)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(session)
+                    .putLong(first)
+                    .putLong(stride)
+                    .putInt(n);
+            for (int k = 0; k < n; k++) {
+                ChunkLevel level = levels.get(i + k).level();
+                batch.putFloat(level.dbfs()).put((byte) (level.silent() ? 1 : 0));
+            }
+            out.writeBytes(recordBytes(LEVELS, batch));
+            i += n;
         }
     }
 
@@ -295,6 +407,7 @@ public final class AvailabilityIndex {
             log.pending.reset();
             persister.write(key(e.getKey()), ByteBuffer.wrap(all.toByteArray()));
             log.readOffset = all.size();
+            log.compactedBytes = all.size();
             orphans.remove(key(e.getKey()));
         }
     }
@@ -402,7 +515,7 @@ public final class AvailabilityIndex {
             throw new StoreException(key + ": not a wavestash index log (bad magic)");
         }
         short version = header.getShort();
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new StoreException(
                     key + ": index log version " + version + " is not supported (this build reads " + VERSION + ")");
         }
@@ -496,6 +609,27 @@ public final class AvailabilityIndex {
                     entry.levels().add(payload.getFloat(16), payload.get(20) != 0);
                 }
             }
+            case RUN -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.runs().addRun(payload.getLong(8), payload.getInt(16), payload.getLong(20));
+                }
+            }
+            case LEVEL_SUMMARY -> {
+                SessionEntry entry = log.sessions.get(payload.getLong(0));
+                if (entry != null) {
+                    entry.levels()
+                            .merge(
+                                    payload.getLong(8),
+                                    payload.getLong(16),
+                                    payload.getDouble(24),
+                                    payload.getDouble(32),
+                                    payload.getDouble(40));
+                }
+            }
+            case LEVELS -> {
+                // the chunk levels one by one, read only when asked for (the summary holds what a session needs)
+            }
             default -> {
                 // a record type of a later version: skipped, its checksum was valid
             }
@@ -503,14 +637,7 @@ public final class AvailabilityIndex {
     }
 
     private void record(SensorLog log, byte type, ByteBuffer payload) {
-        payload.flip();
-        int length = payload.remaining();
-        ByteBuffer r = ByteBuffer.allocate(9 + length).order(ByteOrder.LITTLE_ENDIAN);
-        r.putInt(length).put(type).put(payload);
-        CRC32C crc = new CRC32C();
-        crc.update(r.array(), 4, 1 + length);
-        r.putInt((int) crc.getValue());
-        log.pending.writeBytes(r.array());
+        log.pending.writeBytes(recordBytes(type, payload));
         if (log.pending.size() > PENDING_LIMIT && !rebuilding) {
             try {
                 flush();
@@ -518,6 +645,18 @@ public final class AvailabilityIndex {
                 throw new StoreException("cannot append to the availability index: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A record: payload length, type, payload (written up to its position), CRC32C of type and payload. */
+    private static byte[] recordBytes(byte type, ByteBuffer payload) {
+        payload.flip();
+        int length = payload.remaining();
+        ByteBuffer r = ByteBuffer.allocate(9 + length).order(ByteOrder.LITTLE_ENDIAN);
+        r.putInt(length).put(type).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(r.array(), 4, 1 + length);
+        r.putInt((int) crc.getValue());
+        return r.array();
     }
 
     private String key(SensorId sensor) {

@@ -62,6 +62,56 @@ public final class ChunkRuns {
         return Added.NEW;
     }
 
+    /** A run of {@code count} chunks of {@code length} bytes laid end to end from byte {@code block}. */
+    public record Run(long block, int length, long count) {}
+
+    /**
+     * Records a run of chunks at once (as {@link #add} of each would, without going through them one by one):
+     * a run already present is not an error, one that overlaps different chunks is.
+     */
+    public synchronized Added addRun(long block, int chunkLength, long n) {
+        if (n == 1) {
+            return add(block, chunkLength);
+        }
+        if (chunkLength <= 0 || n <= 0) {
+            throw new IllegalArgumentException(
+                    "a run needs chunks of a positive length and a positive count, was " + n + " of " + chunkLength);
+        }
+        long endByte = block + chunkLength * n;
+        int i = runAtOrBefore(block);
+        if (i >= 0 && block < end(i)) {
+            if (length[i] == chunkLength && (block - start[i]) % chunkLength == 0 && endByte <= end(i)) {
+                return Added.ALREADY_PRESENT;
+            }
+            throw overlap(block, chunkLength, chunkContaining(i, block));
+        }
+        if (i + 1 < size && start[i + 1] < endByte) {
+            throw overlap(block, chunkLength, new Chunk(start[i + 1], length[i + 1]));
+        }
+        if (i >= 0 && length[i] == chunkLength && end(i) == block) {
+            count[i] += n;
+            mergeWithNext(i);
+            return Added.NEW;
+        }
+        if (i + 1 < size && length[i + 1] == chunkLength && start[i + 1] == endByte) {
+            start[i + 1] = block;
+            count[i + 1] += n;
+            return Added.NEW;
+        }
+        insert(i + 1, block, chunkLength);
+        count[i + 1] = n;
+        return Added.NEW;
+    }
+
+    /** The runs, in order. */
+    public synchronized List<Run> runs() {
+        List<Run> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(new Run(start[i], length[i], count[i]));
+        }
+        return out;
+    }
+
     /** The chunk holding byte {@code offset}, or null if none does. */
     public synchronized Chunk chunkAt(long offset) {
         int i = runAtOrBefore(offset);

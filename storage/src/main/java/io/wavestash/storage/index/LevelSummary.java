@@ -18,6 +18,20 @@ public final class LevelSummary {
         powerSum += Math.pow(10, dbfs / 10.0);
     }
 
+    /** Adds a summary of other chunks (as written by {@link #write}). */
+    public synchronized void merge(long otherChunks, long otherSilent, double otherMin, double otherMax, double power) {
+        chunks += otherChunks;
+        silent += otherSilent;
+        min = Math.min(min, otherMin);
+        max = Math.max(max, otherMax);
+        powerSum += power;
+    }
+
+    /** Hands the summary, as {@link #merge} takes it, to {@code out}. */
+    public synchronized void write(java.nio.ByteBuffer out) {
+        out.putLong(chunks).putLong(silent).putDouble(min).putDouble(max).putDouble(powerSum);
+    }
+
     /** Chunks with a level. */
     public synchronized long chunks() {
         return chunks;

@@ -49,16 +49,18 @@ public final class OutputFile implements Closeable {
         return temp == null;
     }
 
-    /** Opens the channel to write the bytes to (from its start). */
+    /**
+     * Opens the channel to write the bytes to (from its start). The hidden file was created empty and is not
+     * truncated again: ext4 writes a file truncated to nothing out to the disk when it is closed, which for a
+     * long window cost the command more than the copy itself.
+     */
     public FileChannel open() throws IOException {
-        return inPlace()
-                ? FileChannel.open(target, StandardOpenOption.WRITE)
-                : FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return FileChannel.open(inPlace() ? target : temp, StandardOpenOption.WRITE);
     }
 
     /** Writes {@code bytes} as the whole content. */
     public void write(byte[] bytes) throws IOException {
-        Files.write(inPlace() ? target : temp, bytes);
+        Files.write(inPlace() ? target : temp, bytes, StandardOpenOption.WRITE);
     }
 
     /** Forces written bytes to the disk; a device or pipe has nothing to force. */

@@ -1,0 +1,137 @@
+package io.wavestash.storage.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wavestash.config.FsyncPolicy;
+import io.wavestash.storage.ChunkLevel;
+import io.wavestash.storage.SampleFormat;
+import io.wavestash.storage.SensorId;
+import io.wavestash.storage.SessionMeta;
+import io.wavestash.storage.persist.LocalPersister;
+import io.wavestash.storage.persist.MemoryPersister;
+import io.wavestash.storage.persist.RandomAccessPersister;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A recorder's index log grows by two records per chunk; its writer rewrites it as runs, summaries and packed
+ * levels. Whoever reads the log afterwards, from the start or while tailing it, sees what the writer holds.
+ */
+class IndexCompactionTest {
+    private static final SensorId MIC = SensorId.of("mic");
+    private static final long T0 = 1_763_632_800_000_000L;
+    private static final String LOG = AvailabilityIndex.DIR + "mic.log";
+
+    @TempDir
+    Path dir;
+
+    private RandomAccessPersister persister(String kind) throws IOException {
+        return kind.equals("disk") ? new LocalPersister(dir, FsyncPolicy.NEVER) : new MemoryPersister();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "disk"})
+    void aCompactedLogReadsAsTheRecordsItReplaced(String kind) throws IOException {
+        RandomAccessPersister persister = persister(kind);
+        AvailabilityIndex writer = new AvailabilityIndex(persister);
+        AvailabilityIndex tailing = new AvailabilityIndex(persister);
+        Random random = new Random(7);
+        List<long[]> levelsWritten = new ArrayList<>(); // {session, block} in the order recorded
+        List<Float> dbfsWritten = new ArrayList<>();
+        long appended = 0;
+        long deleted = T0 - 60_000_000L;
+        writer.addSession(meta(deleted, 1600));
+        writer.addChunk(MIC, deleted, 0, 3200);
+        for (int s = 0; s < 4; s++) {
+            long session = T0 + s * 3_600_000_000L;
+            writer.addSession(meta(session, 16));
+            int chunks = 9_001;
+            for (int i = 0; i < chunks; i++) {
+                if (i % 1000 == 999) {
+                    continue; // a missing chunk: a gap, and a run ends
+                }
+                // the last chunk of a session is short; every fifth level is silent
+                int length = i == chunks - 1 ? 10 : 32;
+                long block = i * 32L;
+                writer.addChunk(MIC, session, block, length);
+                float dbfs = -10f - random.nextInt(80);
+                writer.addLevel(MIC, session, block, new ChunkLevel(dbfs, i % 5 == 0));
+                levelsWritten.add(new long[] {session, block});
+                dbfsWritten.add(dbfs);
+                appended += 59;
+            }
+            writer.addDropout(MIC, session, 32L * 999, 32L * 1000);
+            writer.addAnchor(MIC, session, 100_000, 1_500_000);
+            writer.addAnchor(MIC, session, 200_000, 2_500_000);
+            writer.flush();
+            if (s == 0) {
+                tailing.refresh(); // a reader that has read the log as first written
+            }
+        }
+        writer.removeSession(MIC, deleted);
+        writer.flush();
+
+        assertThat(persister.size(LOG))
+                .as("compacted: under an eighth of the %d bytes of chunk and level records appended", appended)
+                .isLessThan(appended / 8);
+        tailing.refresh();
+        AvailabilityIndex fresh = new AvailabilityIndex(persister);
+        fresh.refresh();
+        for (AvailabilityIndex reader : List.of(fresh, tailing)) {
+            assertSameSessions(reader, writer);
+            List<long[]> levelsRead = new ArrayList<>();
+            List<Float> dbfsRead = new ArrayList<>();
+            for (long session : writer.sessions(MIC).keySet()) {
+                reader.forEachLevel(MIC, session, r -> {
+                    levelsRead.add(new long[] {r.session(), r.block()});
+                    dbfsRead.add(r.level().dbfs());
+                });
+            }
+            assertThat(levelsRead).containsExactlyElementsOf(levelsWritten);
+            assertThat(dbfsRead).containsExactlyElementsOf(dbfsWritten);
+        }
+
+        // records appended after a compaction are read after what it wrote
+        long session = T0 + 4 * 3_600_000_000L;
+        writer.addSession(meta(session, 16));
+        writer.addChunk(MIC, session, 0, 32);
+        writer.addLevel(MIC, session, 0, new ChunkLevel(-3f, false));
+        writer.addChunk(MIC, T0, 32L * 999, 32); // fills the first gap of the first session
+        writer.flush();
+        tailing.refresh();
+        AvailabilityIndex later = new AvailabilityIndex(persister);
+        later.refresh();
+        assertSameSessions(later, writer);
+        assertSameSessions(tailing, writer);
+        assertThat(later.sessions(MIC).get(T0).runs().runs()).hasSize(9);
+    }
+
+    private static void assertSameSessions(AvailabilityIndex reader, AvailabilityIndex writer) {
+        assertThat(reader.sessions(MIC).keySet())
+                .containsExactlyElementsOf(writer.sessions(MIC).keySet());
+        for (SessionEntry expected : writer.sessions(MIC).values()) {
+            SessionEntry got = reader.sessions(MIC).get(expected.meta().startEpochMicros());
+            assertThat(got.meta()).isEqualTo(expected.meta());
+            assertThat(got.runs().runs()).isEqualTo(expected.runs().runs());
+            assertThat(got.dropouts().all())
+                    .containsExactlyElementsOf(expected.dropouts().all());
+            assertThat(got.anchors().all())
+                    .containsExactlyElementsOf(expected.anchors().all());
+            LevelSummary a = got.levels();
+            LevelSummary b = expected.levels();
+            assertThat(List.of(a.chunks(), a.silent())).isEqualTo(List.of(b.chunks(), b.silent()));
+            assertThat(List.of(a.minDbfs(), a.maxDbfs())).isEqualTo(List.of(b.minDbfs(), b.maxDbfs()));
+            assertThat(a.meanDbfs()).isCloseTo(b.meanDbfs(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    private static SessionMeta meta(long start, int chunkFrames) {
+        return new SessionMeta(MIC, start, SampleFormat.pcm(16_000, 16, 1), chunkFrames, "test");
+    }
+}
