@@ -56,8 +56,6 @@ public final class AvailabilityIndex {
     private final RandomAccessPersister persister;
     private final String dir;
     private final Map<SensorId, SensorLog> logs = new TreeMap<>();
-    /** While rebuilding, records accumulate and are written as whole new logs. */
-    private boolean rebuilding;
     /** Set when the in-memory index was rebuilt without persisting: the logs on disk are stale. */
     private boolean detached;
 
@@ -288,6 +286,14 @@ public final class AvailabilityIndex {
                 levels.computeIfAbsent(r.session(), s -> new ArrayList<>()).add(r);
             }
         });
+        writeWhole(sensor, log, levels);
+    }
+
+    /**
+     * Writes a sensor's log whole, under a new generation, from what {@code log} holds: per session its
+     * metadata, dropouts, anchors, a record per run of chunks, its level summary and {@code levels} packed.
+     */
+    private void writeWhole(SensorId sensor, SensorLog log, Map<Long, List<LevelRecord>> levels) throws IOException {
         long generation = newGeneration();
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(toArray(header(generation)));
@@ -319,7 +325,7 @@ public final class AvailabilityIndex {
             }
             writeLevelBatches(all, session, levels.getOrDefault(session, List.of()));
         }
-        persister.write(key, ByteBuffer.wrap(all.toByteArray()));
+        persister.write(key(sensor), ByteBuffer.wrap(all.toByteArray()));
         log.generation = generation;
         log.readOffset = all.size();
         log.compactedBytes = all.size();
@@ -373,12 +379,7 @@ public final class AvailabilityIndex {
         List<String> orphans = new ArrayList<>();
         persister.list(dir, o -> orphans.add(o.key()));
         logs.clear();
-        rebuilding = true;
-        try {
-            rewrite(bySensor, orphans);
-        } finally {
-            rebuilding = false;
-        }
+        rewrite(bySensor, orphans);
         for (String orphan : orphans) {
             persister.delete(orphan);
         }
@@ -386,28 +387,22 @@ public final class AvailabilityIndex {
 
     private void rewrite(Map<SensorId, List<SessionEntry>> bySensor, List<String> orphans) throws IOException {
         for (Map.Entry<SensorId, List<SessionEntry>> e : bySensor.entrySet()) {
-            List<LevelRecord> levels = salvageLevels(key(e.getKey()));
+            List<LevelRecord> salvaged = salvageLevels(key(e.getKey()));
             SensorLog log = new SensorLog();
             logs.put(e.getKey(), log);
             for (SessionEntry entry : e.getValue()) {
-                addSessionEntry(log, entry);
+                copyInto(log, entry);
             }
-            for (LevelRecord r : levels) {
+            Map<Long, List<LevelRecord>> levels = new HashMap<>();
+            for (LevelRecord r : salvaged) {
                 SessionEntry entry = log.sessions.get(r.session());
                 ChunkRuns.Chunk chunk = entry == null ? null : entry.runs().chunkAt(r.block());
                 if (chunk != null && chunk.block() == r.block()) {
                     entry.levels().add(r.level().dbfs(), r.level().silent());
-                    record(log, LEVEL, levelPayload(r.session(), r.block(), r.level()));
+                    levels.computeIfAbsent(r.session(), s -> new ArrayList<>()).add(r);
                 }
             }
-            log.generation = newGeneration();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(toArray(header(log.generation)));
-            all.writeBytes(log.pending.toByteArray());
-            log.pending.reset();
-            persister.write(key(e.getKey()), ByteBuffer.wrap(all.toByteArray()));
-            log.readOffset = all.size();
-            log.compactedBytes = all.size();
+            writeWhole(e.getKey(), log, levels);
             orphans.remove(key(e.getKey()));
         }
     }
@@ -426,23 +421,19 @@ public final class AvailabilityIndex {
         return out;
     }
 
-    private void addSessionEntry(SensorLog log, SessionEntry entry) {
-        SessionMeta meta = entry.meta();
-        log.sessions.put(meta.startEpochMicros(), new SessionEntry(meta, new ChunkRuns()));
-        byte[] json = SessionMetaJson.write(meta);
-        record(log, SESSION, ByteBuffer.allocate(json.length).put(json));
+    /** Puts a copy of {@code entry}'s session, chunks, dropouts and anchors in {@code log}, recording nothing. */
+    private static void copyInto(SensorLog log, SessionEntry entry) {
+        SessionEntry copy = new SessionEntry(entry.meta(), new ChunkRuns());
         for (long[] d : entry.dropouts().all()) {
-            log.sessions.get(meta.startEpochMicros()).dropouts().add(d[0], d[1]);
-            record(log, DROPOUT, longs(meta.startEpochMicros(), d[0], d[1]));
+            copy.dropouts().add(d[0], d[1]);
         }
         for (long[] a : entry.anchors().all()) {
-            log.sessions.get(meta.startEpochMicros()).anchors().add(a[0], a[1]);
-            record(log, ANCHOR, longs(meta.startEpochMicros(), a[0], a[1]));
+            copy.anchors().add(a[0], a[1]);
         }
-        for (ChunkRuns.Chunk c : entry.runs().chunks()) {
-            log.sessions.get(meta.startEpochMicros()).runs().add(c.block(), c.length());
-            record(log, CHUNK, chunkPayload(meta.startEpochMicros(), c.block(), c.length()));
+        for (ChunkRuns.Run run : entry.runs().runs()) {
+            copy.runs().addRun(run.block(), run.length(), run.count());
         }
+        log.sessions.put(entry.meta().startEpochMicros(), copy);
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -450,14 +441,8 @@ public final class AvailabilityIndex {
     /** Replaces the index in memory only (a reader that found the persisted index stale). */
     public synchronized void replaceInMemory(Collection<SessionEntry> found) {
         logs.clear();
-        rebuilding = true;
-        try {
-            for (SessionEntry entry : found) {
-                addSessionEntry(logs.computeIfAbsent(entry.meta().sensor(), s -> new SensorLog()), entry);
-            }
-            logs.values().forEach(log -> log.pending.reset());
-        } finally {
-            rebuilding = false;
+        for (SessionEntry entry : found) {
+            copyInto(logs.computeIfAbsent(entry.meta().sensor(), s -> new SensorLog()), entry);
         }
         detached = true;
     }
@@ -638,7 +623,7 @@ public final class AvailabilityIndex {
 
     private void record(SensorLog log, byte type, ByteBuffer payload) {
         log.pending.writeBytes(recordBytes(type, payload));
-        if (log.pending.size() > PENDING_LIMIT && !rebuilding) {
+        if (log.pending.size() > PENDING_LIMIT) {
             try {
                 flush();
             } catch (IOException e) {

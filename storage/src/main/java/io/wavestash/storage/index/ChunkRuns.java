@@ -32,34 +32,7 @@ public final class ChunkRuns {
      * that overlaps a different one is.
      */
     public synchronized Added add(long block, int chunkLength) {
-        if (chunkLength <= 0) {
-            throw new IllegalArgumentException("chunk length must be positive, was " + chunkLength);
-        }
-        int i = runAtOrBefore(block);
-        if (i >= 0) {
-            long offsetInRun = block - start[i];
-            if (offsetInRun < (long) length[i] * count[i]) {
-                if (offsetInRun % length[i] == 0 && length[i] == chunkLength) {
-                    return Added.ALREADY_PRESENT;
-                }
-                throw overlap(block, chunkLength, chunkContaining(i, block));
-            }
-        }
-        if (i + 1 < size && start[i + 1] < block + chunkLength) {
-            throw overlap(block, chunkLength, new Chunk(start[i + 1], length[i + 1]));
-        }
-        if (i >= 0 && length[i] == chunkLength && end(i) == block) {
-            count[i]++;
-            mergeWithNext(i);
-            return Added.NEW;
-        }
-        if (i + 1 < size && length[i + 1] == chunkLength && start[i + 1] == block + chunkLength) {
-            start[i + 1] = block;
-            count[i + 1]++;
-            return Added.NEW;
-        }
-        insert(i + 1, block, chunkLength);
-        return Added.NEW;
+        return addRun(block, chunkLength, 1);
     }
 
     /** A run of {@code count} chunks of {@code length} bytes laid end to end from byte {@code block}. */
@@ -70,12 +43,11 @@ public final class ChunkRuns {
      * a run already present is not an error, one that overlaps different chunks is.
      */
     public synchronized Added addRun(long block, int chunkLength, long n) {
-        if (n == 1) {
-            return add(block, chunkLength);
+        if (chunkLength <= 0) {
+            throw new IllegalArgumentException("chunk length must be positive, was " + chunkLength);
         }
-        if (chunkLength <= 0 || n <= 0) {
-            throw new IllegalArgumentException(
-                    "a run needs chunks of a positive length and a positive count, was " + n + " of " + chunkLength);
+        if (n <= 0) {
+            throw new IllegalArgumentException("a run needs a positive chunk count, was " + n);
         }
         long endByte = block + chunkLength * n;
         int i = runAtOrBefore(block);
