@@ -156,7 +156,9 @@ realtime() { # name sensors seconds
     --wav "$minute" --sensors "$sensors" --seconds "$seconds" --mode realtime --layout segments > "$work/rt.out" 2>> "$log"; then
     say "   the run did not end by itself and was killed"
     for k in kept_up dropouts cpu_cores rss_max_mb durable_p50_ms durable_p99_ms durable_p999_ms durable_max_ms \
-      queryable_p50_ms queryable_p99_ms queryable_max_ms; do R[$name.$k]=n/a; done
+      queryable_p50_ms queryable_p99_ms queryable_max_ms settled_durable_p99_ms settled_queryable_p99_ms; do
+      R[$name.$k]=n/a
+    done
     R[$name.kept_up]=false R[$name.sensors]=$sensors
   fi
   record "$name" "$work/rt.out"
@@ -369,12 +371,13 @@ mw=${R[warm.$m.seconds_median]}
   echo "Real time: sensors looping the WAV file paced as microphones, backpressure \`drop\` (a chunk the ring cannot"
   echo "take is a dropout), segments layout; capture = the source handing the chunk to the ring; durable = its journal"
   echo "append returned; queryable = a reader of the store sees it (it polls the index every 10 ms, or four times as long"
-  echo "as a refresh took). A run that cannot keep up is stopped 30 s after its sources should have ended."
+  echo "as a refresh took). A run that cannot keep up is stopped 30 s after its sources should have ended. Settled ="
+  echo "the chunks captured from 15 s after the start on (the targets are for all of them)."
   echo
-  echo "| sensors | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| sensors | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms | settled: durable p99 / queryable p99 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for n in cap lat; do
-    echo "| ${R[$n.sensors]} | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} |"
+    echo "| ${R[$n.sensors]} | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} | ${R[$n.settled_durable_p99_ms]:-n/a} / ${R[$n.settled_queryable_p99_ms]:-n/a} |"
   done
   echo
   echo "## Windows"
