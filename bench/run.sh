@@ -377,7 +377,7 @@ mw=${R[warm.$m.seconds_median]}
   echo "| sensors | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms | settled: durable p99 / queryable p99 ms |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for n in cap lat; do
-    echo "| ${R[$n.sensors]} | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} | ${R[$n.settled_durable_p99_ms]:-n/a} / ${R[$n.settled_queryable_p99_ms]:-n/a} |"
+    echo "| ${R[$n.sensors]} | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} | ${R[$n.settled_durable_p99_ms]} / ${R[$n.settled_queryable_p99_ms]} |"
   done
   echo
   echo "## Windows"

@@ -171,6 +171,15 @@ public final class IngestRun {
         }
     }
 
+    /** Records the time from a chunk's capture to {@code now} in {@code all}, and in {@code settled} once settled. */
+    private void record(Histogram all, Histogram settled, long capturedNanos, long now) {
+        long latency = Math.max(0, now - capturedNanos);
+        all.recordValue(latency);
+        if (capturedNanos >= settledNanos) {
+            settled.recordValue(latency);
+        }
+    }
+
     private static void percentiles(String name, Histogram h) {
         Report.put(name + "_count", h.getTotalCount());
         if (h.getTotalCount() == 0) {
@@ -229,10 +238,7 @@ public final class IngestRun {
                     for (long c = seen[i]; c < chunks; c++) {
                         long at = published[i].get((int) c);
                         if (at != 0) {
-                            toQueryable.recordValue(Math.max(0, now - at));
-                            if (at >= settledNanos) {
-                                settledToQueryable.recordValue(Math.max(0, now - at));
-                            }
+                            record(toQueryable, settledToQueryable, at, now);
                         }
                     }
                     seen[i] = Math.max(seen[i], chunks);
@@ -264,10 +270,7 @@ public final class IngestRun {
             journal.onEvent(event, sequence, endOfBatch);
             if (event.kind() == ChunkEvent.Kind.CHUNK) {
                 long now = System.nanoTime();
-                toDurable.recordValue(Math.max(0, now - event.publishedNanos()));
-                if (event.publishedNanos() >= settledNanos) {
-                    settledToDurable.recordValue(Math.max(0, now - event.publishedNanos()));
-                }
+                record(toDurable, settledToDurable, event.publishedNanos(), now);
                 lastJournaled.set(now);
                 int chunk = (int) (event.block() / CHUNK_BYTES);
                 AtomicLongArray times = published[sensorIndex.get(event.sensor())];
