@@ -200,7 +200,11 @@ public final class AvailabilityIndex {
     private void readLevels(String key, java.util.function.Consumer<LevelRecord> sink) throws IOException {
         long size = persister.size(key);
         long offset = HEADER_BYTES;
-        ByteBuffer block = ByteBuffer.allocate(READ_BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        if (offset >= size) {
+            return;
+        }
+        ByteBuffer block =
+                ByteBuffer.allocate((int) Math.min(READ_BLOCK, size - offset)).order(ByteOrder.LITTLE_ENDIAN);
         while (offset < size) {
             block.clear();
             int n = persister.read(key, offset, block);
@@ -469,9 +473,10 @@ public final class AvailabilityIndex {
         if (detached) {
             return;
         }
-        List<String> keys = new ArrayList<>();
-        persister.list(dir, o -> keys.add(o.key()));
-        for (String key : keys) {
+        List<RandomAccessPersister.StoredObject> listed = new ArrayList<>();
+        persister.list(dir, listed::add);
+        for (RandomAccessPersister.StoredObject object : listed) {
+            String key = object.key();
             String name = key.substring(dir.length());
             if (!name.endsWith(".log")) {
                 continue;
@@ -482,12 +487,12 @@ public final class AvailabilityIndex {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            tail(sensor, key);
+            tail(sensor, key, object.size());
         }
     }
 
-    private void tail(SensorId sensor, String key) throws IOException {
-        long size = persister.size(key);
+    /** Reads what a sensor's log holds past what was read of it, up to {@code size} bytes (as listed). */
+    private void tail(SensorId sensor, String key, long size) throws IOException {
         if (size < HEADER_BYTES) {
             return;
         }
@@ -512,7 +517,12 @@ public final class AvailabilityIndex {
             log.generation = generation;
             log.readOffset = HEADER_BYTES;
         }
-        ByteBuffer block = ByteBuffer.allocate(READ_BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        if (log.readOffset >= size) {
+            return;
+        }
+        // sized to what is new (a refresh of many logs reads a few records of each), up to the largest record
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(READ_BLOCK, size - log.readOffset))
+                .order(ByteOrder.LITTLE_ENDIAN);
         while (log.readOffset < size) {
             block.clear();
             int n = persister.read(key, log.readOffset, block);
