@@ -50,6 +50,16 @@ public interface ChunkStore extends AutoCloseable {
     void flush();
 
     /**
+     * Publishes the writes so far and returns the rest of a flush: making them durable, which may run on another
+     * thread while writing goes on (what is written meanwhile is left to the next flush). By default the whole
+     * flush is done at once.
+     */
+    default Runnable beginFlush() {
+        flush();
+        return () -> {};
+    }
+
+    /**
      * Publishes the writes so far to readers (other processes see them on their next {@link #refresh}) without
      * waiting for the device; a later {@link #flush} makes them durable. By default the same as a flush.
      */

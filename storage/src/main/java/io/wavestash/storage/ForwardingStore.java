@@ -55,6 +55,11 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
+    public Runnable beginFlush() {
+        return delegate.beginFlush();
+    }
+
+    @Override
     public void publish() {
         delegate.publish();
     }

@@ -5,6 +5,7 @@ import io.wavestash.storage.index.AvailabilityIndex;
 import io.wavestash.storage.index.ChunkRuns;
 import io.wavestash.storage.index.SessionEntry;
 import io.wavestash.storage.layout.ChunkLayout;
+import io.wavestash.storage.persist.Persister;
 import io.wavestash.storage.persist.RandomAccessPersister;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,6 +144,25 @@ final class TemplatedStore implements ChunkStore {
                     persister.sync();
                 },
                 "flush");
+    }
+
+    /**
+     * Publishes, and takes what the persister has to force: forcing it does not hold this store's lock, so
+     * chunks are stored meanwhile. The index records are forced with the chunks they describe, not after them:
+     * a reader may see them as soon as they are published anyway, and a writer that crashed rebuilds its index
+     * from the layout.
+     */
+    @Override
+    public synchronized Runnable beginFlush() {
+        requireWritable();
+        Persister.Forcing[] forcing = new Persister.Forcing[1];
+        io(
+                () -> {
+                    index.flush();
+                    forcing[0] = persister.startSync();
+                },
+                "flush");
+        return () -> io(forcing[0]::force, "flush");
     }
 
     /**

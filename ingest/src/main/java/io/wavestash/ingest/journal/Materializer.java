@@ -18,7 +18,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +31,8 @@ import java.util.logging.Logger;
  * Tails the journal into the store. What it stored is published (readers see it) at most every {@value
  * #PUBLISH_MILLIS} ms, and at once after a quiet spell; it is committed at most every {@value #COMMIT_MILLIS} ms,
  * and never sooner after the last commit than that commit took: the store is flushed (forced to the device) and
- * the journal index reached is recorded, durably, so a restart resumes there. Re-applying a record is harmless
+ * the journal index reached is recorded, durably, so a restart resumes there. The forcing runs on a thread of its
+ * own ({@code wavestash-commit}) while storing goes on; the last commit, at a stop, is made before returning. Re-applying a record is harmless
  * (sessions and chunks already stored are recognized), which makes it idempotent. Materialized journal cycles
  * are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
  * files (its audio and its index log) a write per publish and a force per commit.
@@ -78,6 +84,11 @@ public final class Materializer implements Runnable {
     /** Runs until {@link #stop} is called and the journal is drained. */
     @Override
     public void run() {
+        ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wavestash-commit");
+            t.setDaemon(true);
+            return t;
+        });
         try (Journal.Reader reader = journal.readerAfter(position)) {
             Journal.Record r = new Journal.Record();
             long applied = position;
@@ -86,6 +97,8 @@ public final class Materializer implements Runnable {
             long nextCommit = 0;
             long nextPublish = 0;
             boolean held = false; // r could not be stored yet and is tried again
+            Future<Long> committing = null; // the commit being forced on the committer: how long it took, or -1
+            long commitBegan = 0;
             while (true) {
                 boolean stopRequested =
                         stopping; // read before trying: a stop ends only a read that found nothing after it
@@ -95,6 +108,10 @@ public final class Materializer implements Runnable {
                     waitingForRoom = held;
                     if (held) {
                         // the store's disk is full: keep what was stored, leave the rest in the journal
+                        if (committing != null && outcome(committing) < 0) {
+                            uncommitted = true;
+                        }
+                        committing = null;
                         if ((inBatch > 0 || uncommitted) && commit(applied)) {
                             inBatch = 0;
                             uncommitted = false;
@@ -108,6 +125,17 @@ public final class Materializer implements Runnable {
                     applied = r.index;
                     inBatch++;
                 }
+                if (committing != null && committing.isDone()) {
+                    long took = outcome(committing);
+                    committing = null;
+                    if (took < 0) {
+                        uncommitted = true;
+                        nextCommit = System.nanoTime() + RETRY_NANOS;
+                    } else {
+                        // never sooner after a commit than it took: many files to force leave the device busy
+                        nextCommit = Math.max(commitBegan + COMMIT_MILLIS * 1_000_000, System.nanoTime() + took);
+                    }
+                }
                 if (inBatch > 0 && ((stopRequested && !got) || System.nanoTime() >= nextPublish)) {
                     if (publish(applied)) {
                         nextPublish = System.nanoTime() + PUBLISH_MILLIS * 1_000_000;
@@ -115,14 +143,24 @@ public final class Materializer implements Runnable {
                         uncommitted = true;
                     }
                 }
-                if (uncommitted && inBatch == 0 && ((stopRequested && !got) || System.nanoTime() >= nextCommit)) {
-                    long began = System.nanoTime();
-                    if (commit(applied)) {
-                        long now = System.nanoTime();
-                        nextCommit = now + Math.max(COMMIT_MILLIS * 1_000_000, now - began);
+                boolean last = stopRequested && !got;
+                if (uncommitted && inBatch == 0 && committing == null && (last || System.nanoTime() >= nextCommit)) {
+                    commitBegan = System.nanoTime();
+                    Runnable force = beginCommit(applied);
+                    if (force == null) {
+                        if (!stopRequested) {
+                            LockSupport.parkNanos(RETRY_NANOS);
+                        }
+                    } else {
                         uncommitted = false;
-                    } else if (!stopRequested) {
-                        LockSupport.parkNanos(RETRY_NANOS);
+                        long upTo = applied;
+                        long began = commitBegan;
+                        LongSupplier rest = () -> endCommit(force, upTo) ? System.nanoTime() - began : -1L;
+                        if (last) {
+                            uncommitted = rest.getAsLong() < 0;
+                        } else {
+                            committing = committer.submit(rest::getAsLong);
+                        }
                     }
                 }
                 if (!got && inBatch == 0) {
@@ -130,11 +168,31 @@ public final class Materializer implements Runnable {
                 }
                 if (!got) {
                     if (stopRequested) {
+                        if (committing != null) {
+                            // wait for it, then commit what was stored meanwhile
+                            uncommitted |= outcome(committing) < 0;
+                            committing = null;
+                            continue;
+                        }
                         return;
                     }
                     LockSupport.parkNanos(200_000);
                 }
             }
+        } finally {
+            committer.shutdown();
+        }
+    }
+
+    /** What a commit on the committer came to: how long it took, or -1 when it failed (it logged why). */
+    private static long outcome(Future<Long> commit) {
+        try {
+            return commit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException e) {
+            return -1;
         }
     }
 
@@ -239,8 +297,29 @@ public final class Materializer implements Runnable {
 
     /** Makes what was applied durable and records how far that is; false (logged) when the disk refused. */
     private boolean commit(long applied) {
+        Runnable force = beginCommit(applied);
+        return force != null && endCommit(force, applied);
+    }
+
+    /**
+     * Publishes what was applied and returns the forcing of it, which may run while more is stored; null (logged)
+     * when the store could not write its index.
+     */
+    private Runnable beginCommit(long applied) {
         try {
-            store.flush();
+            Runnable force = store.beginFlush();
+            published = applied;
+            return force;
+        } catch (StoreException | UncheckedIOException e) {
+            logOnce("cannot make stored chunks durable, will try again: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Forces what {@link #beginCommit} took and records how far that is; false (logged) when the disk refused. */
+    private boolean endCommit(Runnable force, long applied) {
+        try {
+            force.run();
             writePosition(applied);
         } catch (StoreException | UncheckedIOException e) {
             logOnce("cannot make stored chunks durable, will try again: " + e.getMessage());
@@ -279,7 +358,7 @@ public final class Materializer implements Runnable {
         }
     }
 
-    private void logOnce(String message) {
+    private synchronized void logOnce(String message) {
         String cause = message.replaceAll("\\d+", "#");
         if (!cause.equals(lastFailure)) {
             LOG.log(Level.WARNING, message);

@@ -5,6 +5,7 @@ import io.wavestash.config.FsyncPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -44,6 +45,9 @@ public final class LocalPersister implements RandomAccessPersister {
     private final FsyncPolicy fsync;
     private final Set<Path> unsyncedFiles = new LinkedHashSet<>();
     private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
+    /** What {@link #startSync} took and is not forced yet: a {@link #sync} forces it too. */
+    private final Set<Taken> outstanding = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
     private ExecutorService syncPool;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -150,12 +154,15 @@ public final class LocalPersister implements RandomAccessPersister {
         Files.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        // the bytes an existing object is replaced with are forced before its name points at them, so that its
+        // old bytes, which a sync may have made durable already, are never lost to a crash
+        boolean forced = fsync == FsyncPolicy.CHUNK || (fsync == FsyncPolicy.BATCH && Files.exists(target));
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
-                if (fsync == FsyncPolicy.CHUNK) {
+                if (forced) {
                     out.force(false);
                 }
             }
@@ -168,7 +175,7 @@ public final class LocalPersister implements RandomAccessPersister {
         } finally {
             Files.deleteIfExists(temp);
         }
-        written(target, true);
+        written(target, !forced);
     }
 
     @Override
@@ -269,40 +276,100 @@ public final class LocalPersister implements RandomAccessPersister {
     }
 
     /**
-     * Forces every file written since the last sync, and the directories whose entries changed. Many files are
-     * forced from several threads at once, so that the file system commits them together instead of one
-     * journal commit each.
+     * Forces every file written since the last sync, and the directories whose entries changed, including what a
+     * {@link #startSync} took and has not forced yet.
      */
     @Override
-    public synchronized void sync() throws IOException {
+    public void sync() throws IOException {
+        take(true).force();
+    }
+
+    /**
+     * Takes the files written since the last sync, and the directories whose entries changed, and returns their
+     * forcing. Many files are forced from several threads at once, so that the file system commits them together
+     * instead of one journal commit each. Forcing does not hold this persister's lock, so writing goes on
+     * meanwhile; a file whose channel is closed meanwhile (least recently used, or replaced) is opened again to
+     * be forced, and one deleted needs nothing. What a forcing that fails was to force is left to the next sync.
+     */
+    @Override
+    public Forcing startSync() {
+        return take(false);
+    }
+
+    private synchronized Forcing take(boolean withOutstanding) {
         if (fsync == FsyncPolicy.NEVER) {
-            return;
+            return () -> {};
         }
-        List<Callable<Void>> forces = new ArrayList<>(unsyncedFiles.size() + unsyncedDirs.size());
-        for (Path file : unsyncedFiles) {
-            FileChannel open = channels.get(file);
-            forces.add(() -> {
-                if (open != null && open.isOpen()) {
-                    open.force(false);
-                } else if (Files.exists(file)) {
-                    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-                        c.force(false);
-                    }
-                }
-                return null;
-            });
+        Set<Path> files = new LinkedHashSet<>(unsyncedFiles);
+        Set<Path> dirs = new LinkedHashSet<>(unsyncedDirs);
+        if (withOutstanding) {
+            for (Taken t : outstanding) {
+                files.addAll(t.files);
+                dirs.addAll(t.dirs);
+            }
         }
-        runAll(forces);
-        forces.clear();
-        for (Path dir : unsyncedDirs) {
-            forces.add(() -> {
-                forceDirectory(dir);
-                return null;
-            });
-        }
-        runAll(forces);
         unsyncedFiles.clear();
         unsyncedDirs.clear();
+        if (files.isEmpty() && dirs.isEmpty()) {
+            return () -> {};
+        }
+        List<FileChannel> open = new ArrayList<>(files.size());
+        files.forEach(file -> open.add(channels.get(file)));
+        Taken taken = new Taken(List.copyOf(files), open, List.copyOf(dirs));
+        outstanding.add(taken);
+        return () -> force(taken);
+    }
+
+    /** Files and directories a sync took, with the channels the files were open on then (or null). */
+    private record Taken(List<Path> files, List<FileChannel> open, List<Path> dirs) {}
+
+    private void force(Taken taken) throws IOException {
+        try {
+            List<Callable<Void>> forces = new ArrayList<>(taken.files.size());
+            for (int i = 0; i < taken.files.size(); i++) {
+                Path file = taken.files.get(i);
+                FileChannel open = taken.open.get(i);
+                forces.add(() -> {
+                    forceFile(file, open);
+                    return null;
+                });
+            }
+            runAll(forces);
+            forces.clear();
+            for (Path dir : taken.dirs) {
+                forces.add(() -> {
+                    forceDirectory(dir);
+                    return null;
+                });
+            }
+            runAll(forces);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                unsyncedFiles.addAll(taken.files);
+                unsyncedDirs.addAll(taken.dirs);
+            }
+            throw e;
+        } finally {
+            synchronized (this) {
+                outstanding.remove(taken);
+            }
+        }
+    }
+
+    private static void forceFile(Path file, FileChannel open) throws IOException {
+        if (open != null) {
+            try {
+                open.force(false);
+                return;
+            } catch (ClosedChannelException closed) {
+                // closed since it was taken: force the file through a channel of its own
+            }
+        }
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+            c.force(false);
+        } catch (NoSuchFileException deleted) {
+            // deleted since it was written: nothing to force
+        }
     }
 
     private void runAll(List<Callable<Void>> tasks) throws IOException {
@@ -312,16 +379,9 @@ public final class LocalPersister implements RandomAccessPersister {
             }
             return;
         }
-        if (syncPool == null) {
-            syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
-                Thread t = new Thread(r, "wavestash-fsync");
-                t.setDaemon(true);
-                return t;
-            });
-        }
         List<Future<Void>> done;
         try {
-            done = syncPool.invokeAll(tasks);
+            done = syncPool().invokeAll(tasks);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while forcing files to the device");
@@ -339,6 +399,17 @@ public final class LocalPersister implements RandomAccessPersister {
                 throw new IOException(e.getCause());
             }
         }
+    }
+
+    private synchronized ExecutorService syncPool() {
+        if (syncPool == null) {
+            syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+                Thread t = new Thread(r, "wavestash-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return syncPool;
     }
 
     private static void call(Callable<Void> task) throws IOException {
@@ -413,12 +484,13 @@ public final class LocalPersister implements RandomAccessPersister {
         }
     }
 
-    private void written(Path file, boolean contentDone) throws IOException {
+    /** Notes a file created or replaced: its directory entry, and its bytes when {@code forceContent}, to force. */
+    private void written(Path file, boolean forceContent) throws IOException {
         if (fsync == FsyncPolicy.CHUNK) {
             forceDirectory(file.getParent());
         } else if (fsync == FsyncPolicy.BATCH) {
             synchronized (this) {
-                if (contentDone) {
+                if (forceContent) {
                     unsyncedFiles.add(file);
                 }
                 unsyncedDirs.add(file.getParent());

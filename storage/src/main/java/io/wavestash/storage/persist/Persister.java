@@ -69,6 +69,22 @@ public interface Persister extends AutoCloseable {
     /** Makes everything written so far durable, as the fsync policy asks. */
     void sync() throws IOException;
 
+    /**
+     * Takes what {@link #sync} would make durable now and returns the forcing of it, which may run later, on
+     * another thread, while writing goes on; what is written meanwhile is left to the next sync. By default the
+     * sync is done at once.
+     */
+    default Forcing startSync() throws IOException {
+        sync();
+        return () -> {};
+    }
+
+    /** The rest of a {@link #startSync}: forces what was written before it. */
+    @FunctionalInterface
+    interface Forcing {
+        void force() throws IOException;
+    }
+
     @Override
     void close() throws IOException;
 

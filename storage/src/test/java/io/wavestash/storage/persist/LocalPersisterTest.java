@@ -54,4 +54,63 @@ class LocalPersisterTest extends PersisterContract {
             }
         }
     }
+
+    @Test
+    void aForcingTakenBeforeItsFilesAreReplacedClosedOrDeletedStillCompletes() throws IOException {
+        try (LocalPersister p = new LocalPersister(dir.resolve("batch"), FsyncPolicy.BATCH)) {
+            p.append("replaced", bytes("old"));
+            p.append("deleted", bytes("gone"));
+            p.append("kept", bytes("1"));
+            p.write("whole", bytes("w1"));
+            Persister.Forcing forcing = p.startSync();
+
+            p.write("replaced", bytes("new")); // closes the channel the forcing took
+            p.delete("deleted");
+            p.append("kept", bytes("2")); // written after the forcing was taken: left to the next sync
+            p.write("whole", bytes("w2")); // replaces a file the forcing took by name
+            forcing.force();
+            p.sync();
+
+            assertThat(p.read("replaced")).containsExactly("new".getBytes());
+            assertThat(p.size("deleted")).isEqualTo(-1);
+            assertThat(p.read("kept")).containsExactly("12".getBytes());
+            assertThat(p.read("whole")).containsExactly("w2".getBytes());
+        }
+    }
+
+    @Test
+    void writingGoesOnWhileEarlierWritesAreForced() throws Exception {
+        try (LocalPersister p = new LocalPersister(dir.resolve("concurrent"), FsyncPolicy.BATCH)) {
+            java.util.concurrent.ExecutorService forcer = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<?> last = null;
+                for (int i = 0; i < 200; i++) {
+                    for (int f = 0; f < 8; f++) {
+                        p.append("log" + f, bytes(Character.toString('a' + i % 26)));
+                    }
+                    if (i % 10 == 0) {
+                        if (last != null) {
+                            last.get();
+                        }
+                        Persister.Forcing forcing = p.startSync();
+                        last = forcer.submit(() -> {
+                            forcing.force();
+                            return null;
+                        });
+                    }
+                }
+                last.get();
+            } finally {
+                forcer.shutdown();
+            }
+            p.sync();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                expected.append((char) ('a' + i % 26));
+            }
+            for (int f = 0; f < 8; f++) {
+                assertThat(new String(p.read("log" + f))).isEqualTo(expected.toString());
+            }
+        }
+    }
 }
