@@ -32,8 +32,9 @@ import java.util.logging.Logger;
  * #PUBLISH_MILLIS} ms, and at once after a quiet spell; it is committed at most every {@value #COMMIT_MILLIS} ms,
  * and never sooner after the last commit than that commit took: the store is flushed (forced to the device) and
  * the journal index reached is recorded, durably, so a restart resumes there. The forcing runs on a thread of its
- * own ({@code wavestash-commit}) while storing goes on; the last commit, at a stop, is made before returning. Re-applying a record is harmless
- * (sessions and chunks already stored are recognized), which makes it idempotent. Materialized journal cycles
+ * own ({@code wavestash-commit}) while storing goes on; the last commit, at a stop, is made before returning.
+ * Re-applying a record is harmless (sessions and chunks already stored are recognized), which makes it
+ * idempotent. Materialized journal cycles
  * are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
  * files (its audio and its index log) a write per publish and a force per commit.
  */
@@ -184,14 +185,15 @@ public final class Materializer implements Runnable {
         }
     }
 
-    /** What a commit on the committer came to: how long it took, or -1 when it failed (it logged why). */
-    private static long outcome(Future<Long> commit) {
+    /** What a commit on the committer came to: how long it took, or -1 when it failed (logged). */
+    private long outcome(Future<Long> commit) {
         try {
             return commit.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         } catch (ExecutionException e) {
+            logOnce("cannot make stored chunks durable, will try again: " + e.getCause());
             return -1;
         }
     }

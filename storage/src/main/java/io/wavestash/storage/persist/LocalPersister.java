@@ -154,15 +154,12 @@ public final class LocalPersister implements RandomAccessPersister {
         Files.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        // the bytes an existing object is replaced with are forced before its name points at them, so that its
-        // old bytes, which a sync may have made durable already, are never lost to a crash
-        boolean forced = fsync == FsyncPolicy.CHUNK || (fsync == FsyncPolicy.BATCH && Files.exists(target));
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
-                if (forced) {
+                if (fsync == FsyncPolicy.CHUNK) {
                     out.force(false);
                 }
             }
@@ -175,7 +172,7 @@ public final class LocalPersister implements RandomAccessPersister {
         } finally {
             Files.deleteIfExists(temp);
         }
-        written(target, !forced);
+        written(target, true);
     }
 
     @Override
