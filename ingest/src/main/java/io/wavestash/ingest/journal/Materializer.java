@@ -23,7 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,8 +34,7 @@ import java.util.logging.Logger;
  * the journal index reached is recorded, durably, so a restart resumes there. The forcing runs on a thread of its
  * own ({@code wavestash-commit}) while storing goes on; the last commit, at a stop, is made before returning.
  * Re-applying a record is harmless (sessions and chunks already stored are recognized), which makes it
- * idempotent. Materialized journal cycles
- * are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
+ * idempotent. Materialized journal cycles are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
  * files (its audio and its index log) a write per publish and a force per commit.
  */
 public final class Materializer implements Runnable {
@@ -98,8 +97,7 @@ public final class Materializer implements Runnable {
             long nextCommit = 0;
             long nextPublish = 0;
             boolean held = false; // r could not be stored yet and is tried again
-            Future<Long> committing = null; // the commit being forced on the committer: how long it took, or -1
-            long commitBegan = 0;
+            Future<Long> committing = null; // forced on the committer: when the next may begin, or null
             while (true) {
                 boolean stopRequested =
                         stopping; // read before trying: a stop ends only a read that found nothing after it
@@ -109,9 +107,7 @@ public final class Materializer implements Runnable {
                     waitingForRoom = held;
                     if (held) {
                         // the store's disk is full: keep what was stored, leave the rest in the journal
-                        if (committing != null && outcome(committing) < 0) {
-                            uncommitted = true;
-                        }
+                        uncommitted |= committing != null && outcome(committing) == null;
                         committing = null;
                         if ((inBatch > 0 || uncommitted) && commit(applied)) {
                             inBatch = 0;
@@ -127,15 +123,10 @@ public final class Materializer implements Runnable {
                     inBatch++;
                 }
                 if (committing != null && committing.isDone()) {
-                    long took = outcome(committing);
+                    Long next = outcome(committing);
                     committing = null;
-                    if (took < 0) {
-                        uncommitted = true;
-                        nextCommit = System.nanoTime() + RETRY_NANOS;
-                    } else {
-                        // never sooner after a commit than it took: many files to force leave the device busy
-                        nextCommit = Math.max(commitBegan + COMMIT_MILLIS * 1_000_000, System.nanoTime() + took);
-                    }
+                    uncommitted |= next == null;
+                    nextCommit = next == null ? System.nanoTime() + RETRY_NANOS : next;
                 }
                 if (inBatch > 0 && ((stopRequested && !got) || System.nanoTime() >= nextPublish)) {
                     if (publish(applied)) {
@@ -146,7 +137,7 @@ public final class Materializer implements Runnable {
                 }
                 boolean last = stopRequested && !got;
                 if (uncommitted && inBatch == 0 && committing == null && (last || System.nanoTime() >= nextCommit)) {
-                    commitBegan = System.nanoTime();
+                    long began = System.nanoTime();
                     Runnable force = beginCommit(applied);
                     if (force == null) {
                         if (!stopRequested) {
@@ -155,12 +146,11 @@ public final class Materializer implements Runnable {
                     } else {
                         uncommitted = false;
                         long upTo = applied;
-                        long began = commitBegan;
-                        LongSupplier rest = () -> endCommit(force, upTo) ? System.nanoTime() - began : -1L;
+                        Supplier<Long> rest = () -> endCommit(force, upTo) ? nextCommitAfter(began) : null;
                         if (last) {
-                            uncommitted = rest.getAsLong() < 0;
+                            uncommitted = rest.get() == null;
                         } else {
-                            committing = committer.submit(rest::getAsLong);
+                            committing = committer.submit(rest::get);
                         }
                     }
                 }
@@ -171,7 +161,7 @@ public final class Materializer implements Runnable {
                     if (stopRequested) {
                         if (committing != null) {
                             // wait for it, then commit what was stored meanwhile
-                            uncommitted |= outcome(committing) < 0;
+                            uncommitted |= outcome(committing) == null;
                             committing = null;
                             continue;
                         }
@@ -185,16 +175,25 @@ public final class Materializer implements Runnable {
         }
     }
 
-    /** What a commit on the committer came to: how long it took, or -1 when it failed (logged). */
-    private long outcome(Future<Long> commit) {
+    /**
+     * When the commit after one that began at {@code began} and ends now may begin: a second after this one began,
+     * and never sooner after it ended than it took, for many files to force leave the device busy.
+     */
+    private static long nextCommitAfter(long began) {
+        long now = System.nanoTime();
+        return Math.max(began + COMMIT_MILLIS * 1_000_000, now + (now - began));
+    }
+
+    /** What a commit on the committer came to: when the next may begin, or null when it failed (logged). */
+    private Long outcome(Future<Long> commit) {
         try {
             return commit.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         } catch (ExecutionException e) {
             logOnce("cannot make stored chunks durable, will try again: " + e.getCause());
-            return -1;
+            return null;
         }
     }
 
