@@ -40,7 +40,8 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * {@code java -cp ... io.wavestash.bench.IngestRun --dir DIR --wav FILE --sensors N --seconds S --mode M
- * [--layout chunks|segments] [--ring SIZE]}
+ * [--layout chunks|segments] [--ring SIZE] [--timeline true]}; with {@code --timeline true} it also prints, per second
+ * of capture, the worst capture-to-durable, journal append and capture-to-queryable times.
  */
 public final class IngestRun {
     private static final int CHUNK_MS = Stored.CHUNK_FRAMES * 1000 / Stored.FORMAT.sampleRateHz();
@@ -69,13 +70,25 @@ public final class IngestRun {
     private final Histogram refreshes = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
 
     private final AtomicLong lastJournaled = new AtomicLong();
+    /** Per second of capture: the longest capture-to-durable, capture-to-queryable and journal append (ns). */
+    private final AtomicLongArray worstDurable;
+
+    private final AtomicLongArray worstQueryable;
+    private final AtomicLongArray worstAppend;
+    private volatile long startNanos;
     private volatile long maxRssKib;
 
-    private IngestRun(int sensors, int seconds, boolean realTime) {
+    private final boolean timeline;
+
+    private IngestRun(int sensors, int seconds, boolean realTime, boolean timeline) {
+        this.timeline = timeline;
         this.sensors = sensors;
         this.seconds = seconds;
         this.realTime = realTime;
         this.published = new AtomicLongArray[sensors];
+        this.worstDurable = new AtomicLongArray(seconds + 60);
+        this.worstQueryable = new AtomicLongArray(seconds + 60);
+        this.worstAppend = new AtomicLongArray(seconds + 60);
         for (int i = 0; i < sensors; i++) {
             sensorIndex.put(id(i), i);
             published[i] = new AtomicLongArray(seconds * (1000 / CHUNK_MS) + 16);
@@ -90,8 +103,11 @@ public final class IngestRun {
         }
         Path wav = Path.of(args.text("wav", null)).toAbsolutePath();
         Stored.wavSamples(wav); // checks it is 48 kHz 16-bit mono
-        IngestRun run =
-                new IngestRun(args.integer("sensors", 16), args.integer("seconds", 60), mode.equals("realtime"));
+        IngestRun run = new IngestRun(
+                args.integer("sensors", 16),
+                args.integer("seconds", 60),
+                mode.equals("realtime"),
+                args.text("timeline", "false").equals("true"));
         String yaml = run.config(
                 Path.of(args.text("dir", null)).toAbsolutePath(),
                 wav,
@@ -129,6 +145,7 @@ public final class IngestRun {
     private void run(WavestashConfig config) throws Exception {
         long cpu0 = Report.cpuNanos();
         long t0 = System.nanoTime();
+        startNanos = t0;
         settledNanos = t0 + TimeUnit.SECONDS.toNanos(SETTLED_SECONDS);
         IngestDaemon daemon =
                 IngestDaemon.start(config, Clock.systemUTC(), Pacer.system(), journal -> new Timed(journal));
@@ -169,12 +186,30 @@ public final class IngestRun {
             percentiles("settled_queryable", settledToQueryable);
             percentiles("reader_refresh", refreshes);
         }
+        if (timeline) {
+            for (int s = 0; s < worstDurable.length(); s++) {
+                if (worstDurable.get(s) > 0 || worstQueryable.get(s) > 0) {
+                    System.out.printf(
+                            "second %d: worst durable %.1f ms, append %.1f ms, queryable %.1f ms%n",
+                            s, worstDurable.get(s) / 1e6, worstAppend.get(s) / 1e6, worstQueryable.get(s) / 1e6);
+                }
+            }
+        }
+    }
+
+    /** Raises the worst latency of the second of capture {@code capturedNanos} falls in to {@code latency}. */
+    private void worst(AtomicLongArray perSecond, long capturedNanos, long latency) {
+        int second = (int) ((capturedNanos - startNanos) / 1_000_000_000L);
+        if (second >= 0 && second < perSecond.length()) {
+            perSecond.accumulateAndGet(second, latency, Math::max);
+        }
     }
 
     /** Records the time from a chunk's capture to {@code now} in {@code all}, and in {@code settled} once settled. */
-    private void record(Histogram all, Histogram settled, long capturedNanos, long now) {
+    private void record(Histogram all, Histogram settled, AtomicLongArray worst, long capturedNanos, long now) {
         long latency = Math.max(0, now - capturedNanos);
         all.recordValue(latency);
+        worst(worst, capturedNanos, latency);
         if (capturedNanos >= settledNanos) {
             settled.recordValue(latency);
         }
@@ -238,7 +273,7 @@ public final class IngestRun {
                     for (long c = seen[i]; c < chunks; c++) {
                         long at = published[i].get((int) c);
                         if (at != 0) {
-                            record(toQueryable, settledToQueryable, at, now);
+                            record(toQueryable, settledToQueryable, worstQueryable, at, now);
                         }
                     }
                     seen[i] = Math.max(seen[i], chunks);
@@ -267,10 +302,12 @@ public final class IngestRun {
 
         @Override
         public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) throws Exception {
+            long began = System.nanoTime();
             journal.onEvent(event, sequence, endOfBatch);
             if (event.kind() == ChunkEvent.Kind.CHUNK) {
                 long now = System.nanoTime();
-                record(toDurable, settledToDurable, event.publishedNanos(), now);
+                record(toDurable, settledToDurable, worstDurable, event.publishedNanos(), now);
+                worst(worstAppend, event.publishedNanos(), now - began);
                 lastJournaled.set(now);
                 int chunk = (int) (event.block() / CHUNK_BYTES);
                 AtomicLongArray times = published[sensorIndex.get(event.sensor())];

@@ -90,6 +90,11 @@ final class SourceLoop {
      * they are due.
      */
     void emit(byte[] bytes, int length) throws InterruptedException {
+        emit(bytes, 0, length);
+    }
+
+    /** As {@link #emit(byte[], int)}, for the {@code length} bytes at {@code offset}. */
+    void emit(byte[] bytes, int offset, int length) throws InterruptedException {
         int whole = (int) Math.min(length - length % frameBytes, limitBytes - block - heldBytes());
         if (whole <= 0) {
             return;
@@ -105,19 +110,19 @@ final class SourceLoop {
             long gap = now - lastArrival;
             lastArrival = now;
             if (!held.isEmpty() || excess > tracker.overrunNanos()) {
-                held.add(new Held(java.util.Arrays.copyOf(bytes, whole), now, excess, gap));
+                held.add(new Held(java.util.Arrays.copyOfRange(bytes, offset, offset + whole), now, excess, gap));
                 if (held.size() >= holdChunks) {
                     resolveOverrun();
                 }
                 return;
             }
-            publish(bytes, whole, now);
+            publish(bytes, offset, whole, now);
             return;
         }
-        publish(bytes, whole, clock == null ? 0 : clock.nanoTime());
+        publish(bytes, offset, whole, clock == null ? 0 : clock.nanoTime());
     }
 
-    private void publish(byte[] bytes, int whole, long now) {
+    private void publish(byte[] bytes, int offset, int whole, long now) {
         if (tracker != null) {
             ClockTracker.Reading r = tracker.observe((block + whole) / frameBytes, now);
             if (r.anchorFrame() > 0) {
@@ -137,7 +142,7 @@ final class SourceLoop {
         while (!anchors.isEmpty() && publisher.anchor(sensor, session, anchors.peek()[0], anchors.peek()[1])) {
             anchors.poll();
         }
-        if (!publisher.chunk(sensor, session, block, bytes, 0, whole)) {
+        if (!publisher.chunk(sensor, session, block, bytes, offset, whole)) {
             drop(block, block + whole);
         }
         block += whole;
@@ -172,7 +177,7 @@ final class SourceLoop {
                         + lostFrames * 1000 / rate + " ms) it could not buffer; recorded as a dropout");
                 skipped = true;
             }
-            publish(h.bytes, h.bytes.length, h.nanos);
+            publish(h.bytes, 0, h.bytes.length, h.nanos);
         }
     }
 

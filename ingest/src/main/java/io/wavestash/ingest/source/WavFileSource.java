@@ -33,6 +33,9 @@ public final class WavFileSource implements CaptureSource {
     private final double driftPpm;
     private volatile boolean stopped;
 
+    /** About how much of the file one read takes. */
+    private static final int READ_BYTES = 64 << 10;
+
     public WavFileSource(
             SensorId sensor,
             Path file,
@@ -88,18 +91,30 @@ public final class WavFileSource implements CaptureSource {
         if (realTime) {
             paced.watchClock(pacer, timing, 0, chunkFrames).drift(driftPpm);
         }
-        byte[] chunk = new byte[chunkFrames * frame];
+        int chunkBytes = chunkFrames * frame;
+        // read several chunks at a time: a thousand paced sources each reading a chunk would make a system
+        // call per chunk
+        byte[] read = new byte[chunkBytes * Math.max(1, READ_BYTES / chunkBytes)];
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            boolean emitted;
             do {
-                for (long at = 0; at < info.dataBytes() && !stopped && !paced.done(); at += chunk.length) {
-                    int n = (int) Math.min(chunk.length, info.dataBytes() - at);
-                    ByteBuffer dst = ByteBuffer.wrap(chunk, 0, n);
+                emitted = false;
+                for (long at = 0; at < info.dataBytes() && !stopped && !paced.done(); at += read.length) {
+                    int n = (int) Math.min(read.length, info.dataBytes() - at);
+                    ByteBuffer dst = ByteBuffer.wrap(read, 0, n);
                     while (dst.hasRemaining() && in.read(dst, info.dataOffset() + at + dst.position()) >= 0) {
-                        // read the whole chunk
+                        // read the whole block
                     }
-                    paced.emit(chunk, n - dst.remaining());
+                    int got = dst.position();
+                    emitted |= got > 0;
+                    for (int c = 0; c < got && !stopped && !paced.done(); c += chunkBytes) {
+                        paced.emit(read, c, Math.min(chunkBytes, got - c));
+                    }
+                    if (got < n) {
+                        break; // the file is shorter than its header says
+                    }
                 }
-            } while (loop && !stopped && !paced.done());
+            } while (loop && emitted && !stopped && !paced.done());
         }
         paced.finish();
     }
