@@ -81,15 +81,21 @@ public final class IngestDaemon implements AutoCloseable {
             sources.add(source(s, clock, pacer, ingest.clock()));
         }
         this.store = Stores.open(config.store(), Stores.Access.WRITE);
+        Journal opened = null;
         try {
-            this.journal = new Journal(
+            opened = new Journal(
                     ingest.journal(config.store()), ingest.journalCycle(), largestChunkBytes(ingest.sensors()));
             this.materializer = new Materializer(
-                    journal, store, stats, new DiskGuard(config.store().path()));
+                    opened, store, stats, new DiskGuard(config.store().path()));
+            opened.touchAhead(new DiskGuard(opened.dir()));
         } catch (IOException | RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
             store.close();
             throw e;
         }
+        this.journal = opened;
         this.materializerThread = new Thread(materializer, "wavestash-materializer");
         materializerThread.start();
         this.ring = new Ring(

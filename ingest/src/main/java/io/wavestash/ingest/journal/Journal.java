@@ -1,6 +1,7 @@
 package io.wavestash.ingest.journal;
 
 import io.wavestash.config.IngestConfig;
+import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.ring.ChunkEvent;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -67,6 +69,8 @@ public final class Journal implements AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
+    private volatile PageToucher toucher;
+    private Thread touching;
 
     /** Opens (or creates) the journal in {@code dir} with five-minute cycles. */
     public Journal(Path dir) throws IOException {
@@ -186,7 +190,26 @@ public final class Journal implements AutoCloseable {
                 b.writeByte((byte) (silent ? 1 : 0));
             }
         }
+        if (toucher != null) {
+            Bytes<?> written = appender.wire().bytes();
+            toucher.appended(((MappedBytes) written).mappedFile(), written.writePosition());
+        }
         return appender.lastIndexAppended();
+    }
+
+    /**
+     * Starts writing the journal's pages ahead of its appends from a thread of its own ({@link PageToucher}),
+     * so that appends do not take the page faults. None are written while the journal's disk ({@code guard}) is
+     * near the floor its chunks keep: the appends there find their pages untouched.
+     */
+    public synchronized void touchAhead(DiskGuard guard) {
+        if (appender == null || toucher != null) {
+            return;
+        }
+        toucher = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);
+        touching = new Thread(toucher, "wavestash-journal-toucher");
+        touching.setDaemon(true);
+        touching.start();
     }
 
     /** The index of the newest record, -1 when the journal holds none. */
@@ -341,6 +364,14 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
+        if (toucher != null) {
+            toucher.stop();
+            try {
+                touching.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (appender != null) {
             appender.close();
         }

@@ -95,6 +95,66 @@ class JournalTest {
         }
     }
 
+    @Test
+    void pagesAheadOfTheAppenderAreWrittenWhileEveryRecordStaysWhole() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        List<byte[]> written = new ArrayList<>();
+        Path touched = dir.resolve("touched");
+        Path plain = dir.resolve("plain");
+        try (Journal journal = new Journal(touched, Duration.ofSeconds(1));
+                Journal without = new Journal(plain, Duration.ofHours(1))) {
+            journal.touchAhead(new io.wavestash.ingest.DiskGuard(touched));
+            byte[] first = new byte[20_000];
+            journal.appendSession("s", first, first.length);
+            without.appendSession("s", first, first.length);
+            // the thread writes at least a megabyte ahead of the appender, which has not gone further meanwhile
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (allocatedBytes(cycleFile(touched)) < allocatedBytes(cycleFile(plain)) + (1 << 20)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(allocatedBytes(cycleFile(touched)))
+                    .isGreaterThanOrEqualTo(allocatedBytes(cycleFile(plain)) + (1 << 20));
+            // appends racing the thread, across pages, blocks and three one-second cycles
+            written.add(first);
+            long end = System.nanoTime() + 2_500_000_000L;
+            while (System.nanoTime() < end) {
+                byte[] record = new byte[1 + random.nextInt(30_000)];
+                random.nextBytes(record);
+                journal.appendSession("s", record, record.length);
+                written.add(record);
+                if (written.size() % 64 == 0) {
+                    Thread.sleep(5);
+                }
+            }
+        }
+        try (Journal journal = new Journal(touched, Duration.ofSeconds(1));
+                Journal.Reader reader = journal.readerAfter(-1)) {
+            Journal.Record r = new Journal.Record();
+            for (byte[] expected : written) {
+                assertThat(reader.next(r)).isTrue();
+                assertThat(java.util.Arrays.copyOf(r.data, r.length)).isEqualTo(expected);
+            }
+            assertThat(reader.next(r)).isFalse();
+        }
+    }
+
+    private static Path cycleFile(Path journal) throws Exception {
+        try (var files = Files.list(journal)) {
+            return files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** The bytes the file system holds for {@code file} (its blocks, not its length). */
+    private static long allocatedBytes(Path file) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        String[] out = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                .trim()
+                .split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+
     private static List<Long> blocks(Journal journal, long after) {
         List<Long> blocks = new ArrayList<>();
         try (Journal.Reader reader = journal.readerAfter(after)) {
