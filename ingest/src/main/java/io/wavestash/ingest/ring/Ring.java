@@ -1,6 +1,5 @@
 package io.wavestash.ingest.ring;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
@@ -38,7 +37,7 @@ public final class Ring implements Publisher, AutoCloseable {
             java.util.List<EventHandler<ChunkEvent>> keep) {
         this.policies = Map.copyOf(policies);
         this.disruptor = new Disruptor<>(
-                ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new BlockingWaitStrategy());
+                ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new ParkingWaitStrategy());
         disruptor.setDefaultExceptionHandler(errors);
         // One thread runs every handler in turn. A second stage on its own thread would busy-spin while it
         // waits for the first (the Disruptor's wait strategies all spin on a dependent stage), taking a core
