@@ -51,6 +51,7 @@ class JournalTest {
 
     @Test
     void anExistingJournalKeepsTheCycleItWasCreatedWith() throws Exception {
+        waitForNextSecond(); // both records in the same one-second cycle
         long first;
         try (Journal journal = new Journal(dir, Duration.ofSeconds(1))) {
             first = journal.appendDropout("s", 1, 0, 1);
@@ -63,6 +64,10 @@ class JournalTest {
     }
 
     private List<Path> cycleFiles() throws Exception {
+        return cycleFiles(dir);
+    }
+
+    private static List<Path> cycleFiles(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.filter(f -> f.toString().endsWith(".cq4")).toList();
         }
@@ -95,6 +100,21 @@ class JournalTest {
         List<byte[]> written = new ArrayList<>();
         Path touched = dir.resolve("touched");
         Path plain = dir.resolve("plain");
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger toucherLog = java.util.logging.Logger.getLogger(PageToucher.class.getName());
+        java.util.logging.Handler collect = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        toucherLog.addHandler(collect);
         try (Journal journal = new Journal(touched, Duration.ofSeconds(1));
                 Journal without = new Journal(plain, Duration.ofHours(1))) {
             journal.touchAhead(new io.wavestash.ingest.DiskGuard(touched));
@@ -117,11 +137,16 @@ class JournalTest {
                 random.nextBytes(record);
                 journal.appendSession("s", record, record.length);
                 written.add(record);
-                if (written.size() % 64 == 0) {
+                if (written.size() % 8 == 0) {
                     Thread.sleep(5);
                 }
             }
+        } finally {
+            toucherLog.removeHandler(collect);
         }
+        // the thread went on across the cycles: it never gave up
+        assertThat(warnings).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
+        assertThat(cycleFiles(touched)).hasSizeGreaterThanOrEqualTo(3);
         try (Journal journal = new Journal(touched, Duration.ofSeconds(1))) {
             assertHoldsExactly(journal, written);
         }
