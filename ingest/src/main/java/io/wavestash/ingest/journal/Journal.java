@@ -206,9 +206,10 @@ public final class Journal implements AutoCloseable {
         if (appender == null || toucher != null) {
             return;
         }
-        toucher = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);
-        touching = new Thread(toucher, "wavestash-journal-toucher");
+        PageToucher ahead = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);
+        touching = new Thread(ahead, "wavestash-journal-toucher");
         touching.setDaemon(true);
+        toucher = ahead; // last: whoever sees the toucher also sees its thread
         touching.start();
     }
 

@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * the journal index reached is recorded, durably, so a restart resumes there. The forcing runs on a thread of its
  * own ({@code wavestash-commit}) while storing goes on; the last commit, at a stop, is made before returning.
  * Re-applying a record is harmless (sessions and chunks already stored are recognized), which makes it
- * idempotent. Materialized journal cycles are deleted. Publishing and forcing on a clock instead of per batch matters with many sensors: each sends two
- * files (its audio and its index log) a write per publish and a force per commit.
+ * idempotent. Materialized journal cycles are deleted. Publishing and forcing on a clock instead of per batch
+ * matters with many sensors: each sends two files (its audio and its index log) a write per publish and a force
+ * per commit.
  */
 public final class Materializer implements Runnable {
     private static final Logger LOG = Logger.getLogger(Materializer.class.getName());
