@@ -159,6 +159,9 @@ class CrashTest {
     }
 
     private static String journalState(Path journalDir) throws Exception {
+        if (!Files.isDirectory(journalDir)) {
+            return "no journal yet (killed before it was created)";
+        }
         try (var files = Files.list(journalDir)) {
             Path position = journalDir.resolve("materialized.pos");
             return "files "
