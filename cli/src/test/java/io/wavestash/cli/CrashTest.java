@@ -84,7 +84,11 @@ class CrashTest {
         long checked = 0;
         for (int round = 0; round <= ROUNDS; round++) {
             long began = System.nanoTime();
-            Process daemon = CliRun.startDaemon(dir, config, ProcessBuilder.Redirect.DISCARD, "-Xmx256m");
+            Path out = dir.resolve("out.txt");
+            Process daemon = CliRun.startDaemon(dir, config, ProcessBuilder.Redirect.to(out.toFile()), "-Xmx256m");
+            // the times below count from the daemon saying it records: on a slow machine the JVM's start alone
+            // may take longer than a round, and every kill would come before anything was recorded
+            awaitRecording(daemon, out);
             if (round == ROUNDS) {
                 Thread.sleep(3_000);
                 daemon.destroy(); // the last run ends with SIGTERM and drains
@@ -118,6 +122,16 @@ class CrashTest {
         assertThat(checked).as("acknowledged chunks checked").isGreaterThan(1_000);
         System.out.printf(
                 "crash test: %d kills, %d acknowledged chunks found stored and byte-identical%n", ROUNDS, checked);
+    }
+
+    /** Waits until the daemon has said it is recording (or is found dead, which fails the test). */
+    private static void awaitRecording(Process daemon, Path out) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!Files.readString(out).contains("recording ")) {
+            assertThat(daemon.isAlive()).as("the daemon is running").isTrue();
+            assertThat(System.nanoTime()).as("recording within a minute").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     /** Every chunk record still in the journal (not yet known to be materialized). */
@@ -159,9 +173,6 @@ class CrashTest {
     }
 
     private static String journalState(Path journalDir) throws Exception {
-        if (!Files.isDirectory(journalDir)) {
-            return "no journal yet (killed before it was created)";
-        }
         try (var files = Files.list(journalDir)) {
             Path position = journalDir.resolve("materialized.pos");
             return "files "
