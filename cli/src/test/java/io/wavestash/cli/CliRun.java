@@ -79,6 +79,23 @@ record CliRun(int exit, String out, String err) {
         return builder.start();
     }
 
+    /**
+     * Waits until a daemon whose standard output goes to {@code out} has said it is recording (or is found dead,
+     * which fails the test). On a slow machine the JVM's start alone can take seconds.
+     */
+    static void awaitRecording(Process daemon, Path out) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!java.nio.file.Files.readString(out).contains("recording ")) {
+            org.assertj.core.api.Assertions.assertThat(daemon.isAlive())
+                    .as("the daemon is running")
+                    .isTrue();
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime())
+                    .as("recording within a minute")
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     /** {@code java JVM_ARGS -cp <this test's class path> io.wavestash.cli.Main ARGS}. */
     private static List<String> command(List<String> jvmArgs, String... args) {
         List<String> command = new ArrayList<>();

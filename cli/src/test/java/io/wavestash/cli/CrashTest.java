@@ -88,7 +88,7 @@ class CrashTest {
             Process daemon = CliRun.startDaemon(dir, config, ProcessBuilder.Redirect.to(out.toFile()), "-Xmx256m");
             // the times below count from the daemon saying it records: on a slow machine the JVM's start alone
             // may take longer than a round, and every kill would come before anything was recorded
-            awaitRecording(daemon, out);
+            CliRun.awaitRecording(daemon, out);
             if (round == ROUNDS) {
                 Thread.sleep(3_000);
                 daemon.destroy(); // the last run ends with SIGTERM and drains
@@ -122,16 +122,6 @@ class CrashTest {
         assertThat(checked).as("acknowledged chunks checked").isGreaterThan(1_000);
         System.out.printf(
                 "crash test: %d kills, %d acknowledged chunks found stored and byte-identical%n", ROUNDS, checked);
-    }
-
-    /** Waits until the daemon has said it is recording (or is found dead, which fails the test). */
-    private static void awaitRecording(Process daemon, Path out) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (!Files.readString(out).contains("recording ")) {
-            assertThat(daemon.isAlive()).as("the daemon is running").isTrue();
-            assertThat(System.nanoTime()).as("recording within a minute").isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 
     /** Every chunk record still in the journal (not yet known to be materialized). */
