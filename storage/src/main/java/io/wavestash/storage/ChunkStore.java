@@ -50,6 +50,13 @@ public interface ChunkStore extends AutoCloseable {
     void flush();
 
     /**
+     * Says that the writer stores again, after a crash, everything it wrote since its last flush (it keeps it in a
+     * journal until then): what only serves to rebuild the index after a crash may then wait for the flush instead
+     * of being written with each chunk. By default nothing changes.
+     */
+    default void replayedUntilFlush() {}
+
+    /**
      * Publishes the writes so far and returns the rest of a flush: making them durable, which may run on another
      * thread while writing goes on (what is written meanwhile is left to the next flush). By default the whole
      * flush is done at once.

@@ -55,6 +55,11 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
+    public void replayedUntilFlush() {
+        delegate.replayedUntilFlush();
+    }
+
+    @Override
     public Runnable beginFlush() {
         return delegate.beginFlush();
     }

@@ -139,11 +139,17 @@ final class TemplatedStore implements ChunkStore {
         requireWritable();
         io(
                 () -> {
+                    layout.writePending();
                     persister.sync();
                     index.flush();
                     persister.sync();
                 },
                 "flush");
+    }
+
+    @Override
+    public synchronized void replayedUntilFlush() {
+        layout.replayedUntilFlush();
     }
 
     /**
@@ -158,6 +164,7 @@ final class TemplatedStore implements ChunkStore {
         Persister.Forcing[] forcing = new Persister.Forcing[1];
         io(
                 () -> {
+                    layout.writePending();
                     index.flush();
                     forcing[0] = persister.startSync();
                 },

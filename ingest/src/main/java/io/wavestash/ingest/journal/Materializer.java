@@ -70,6 +70,7 @@ public final class Materializer implements Runnable {
     public Materializer(Journal journal, ChunkStore store, IngestStats stats, DiskGuard guard) throws IOException {
         this.journal = journal;
         this.store = store;
+        store.replayedUntilFlush(); // what is not committed is applied again from the journal after a crash
         this.stats = stats;
         this.guard = guard;
         this.positionFile = journal.dir().resolve(POSITION_FILE);

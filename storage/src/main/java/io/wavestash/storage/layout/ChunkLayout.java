@@ -25,6 +25,16 @@ public interface ChunkLayout {
     void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException;
 
     /**
+     * Tells the layout that its writer stores again, after a crash, every chunk written since the last flush: what
+     * only serves to rebuild the index may then wait for the flush ({@link #writePending}). By default nothing
+     * waits.
+     */
+    default void replayedUntilFlush() {}
+
+    /** Writes to the persister what the layout held back of the chunks written so far; a flush calls it first. */
+    default void writePending() throws IOException {}
+
+    /**
      * Fills {@code dst} with the session's bytes starting at {@code byteFrom}; the caller guarantees, from
      * the index, that all of them are present.
      */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -22,18 +24,33 @@ import java.util.zip.CRC32C;
  * one file named by the template (with {@code block} = the slice's first byte) into which chunks are written
  * at their own offset, plus a {@code .idx} log of the chunks present (16-byte records: block, length,
  * checksum). A window is one positioned read per slice it touches.
+ *
+ * <p>When the writer replays after a crash what it wrote since its last flush ({@link #replayedUntilFlush}), the
+ * log records are held back until {@link #writePending} (the flush) and written then, one write per log instead of
+ * one per chunk: the index is what readers follow, and the logs only serve to rebuild it after a crash. The
+ * rebuild leaves out the chunks whose records were lost, and the writer stores them again.
  */
 public final class SegmentLayout extends Layouts {
     static final String RANGES_SUFFIX = ".idx";
     private static final int RECORD_BYTES = 16;
+    /** Records held back for one log beyond which they are written at once (4,096 chunks). */
+    private static final int PENDING_LIMIT = 64 * 1024;
 
     private final RandomAccessPersister files;
     private final int sliceSeconds;
+    private boolean holdBack;
+    /** Range records not yet written, by log key, in the order they came. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
 
     public SegmentLayout(RandomAccessPersister persister, KeyTemplate template, int sliceSeconds, String device) {
         super(persister, template, device);
         this.files = persister;
         this.sliceSeconds = sliceSeconds;
+    }
+
+    @Override
+    public void replayedUntilFlush() {
+        holdBack = true;
     }
 
     long sliceBytes(SessionMeta meta) {
@@ -50,28 +67,65 @@ public final class SegmentLayout extends Layouts {
     public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
         long slice = sliceBytes(meta);
         int length = pcm.remaining();
-        ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES)
+        byte[] record = new byte[RECORD_BYTES];
+        ByteBuffer b = ByteBuffer.wrap(record)
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(block)
                 .putInt(length);
         CRC32C crc = new CRC32C();
-        crc.update(record.array(), 0, 12);
-        record.putInt((int) crc.getValue());
+        crc.update(record, 0, 12);
+        b.putInt((int) crc.getValue());
         // all the data first, then the range records: a record is only ever written for a chunk that is whole
         long at = block;
         ByteBuffer rest = pcm.duplicate();
-        java.util.List<String> touched = new java.util.ArrayList<>(2);
         while (rest.hasRemaining()) {
             long s = at / slice;
             int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
             String key = segmentKey(meta, s);
             files.writeAt(key, at - s * slice, rest.slice(rest.position(), n));
-            touched.add(key);
             rest.position(rest.position() + n);
             at += n;
         }
-        for (String key : touched) {
-            files.append(key + RANGES_SUFFIX, record.duplicate().flip());
+        for (long s = block / slice; s <= (block + length - 1) / slice; s++) {
+            String log = segmentKey(meta, s) + RANGES_SUFFIX;
+            if (!holdBack) {
+                files.append(log, ByteBuffer.wrap(record));
+                continue;
+            }
+            Pending held = pending.computeIfAbsent(log, k -> new Pending());
+            held.add(record);
+            if (held.size >= PENDING_LIMIT) {
+                write(log, held);
+            }
+        }
+    }
+
+    /** Writes the range records held back, each log's in one write; a log that fails keeps its records. */
+    @Override
+    public void writePending() throws IOException {
+        for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            write(e.getKey(), e.getValue());
+            it.remove();
+        }
+    }
+
+    private void write(String log, Pending held) throws IOException {
+        files.append(log, ByteBuffer.wrap(held.bytes, 0, held.size));
+        held.size = 0;
+    }
+
+    /** A log's records held back. */
+    private static final class Pending {
+        byte[] bytes = new byte[4 * RECORD_BYTES];
+        int size;
+
+        void add(byte[] record) {
+            if (size + record.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            System.arraycopy(record, 0, bytes, size, record.length);
+            size += record.length;
         }
     }
 
@@ -122,6 +176,7 @@ public final class SegmentLayout extends Layouts {
         }
         for (long s : slices) {
             String key = segmentKey(session.meta(), s);
+            pending.remove(key + RANGES_SUFFIX);
             files.delete(key + RANGES_SUFFIX);
             files.delete(key);
         }
@@ -132,6 +187,7 @@ public final class SegmentLayout extends Layouts {
 
     @Override
     public java.util.List<SessionEntry> scan(Consumer<String> warnings, boolean repair) throws IOException {
+        writePending();
         return scan(warnings, new ScanVisitor() {
             @Override
             public void visit(Persister.StoredObject o, Map<String, Found> sessions, Consumer<String> warn) {
