@@ -18,7 +18,9 @@ import io.wavestash.ingest.ring.Ring;
 import io.wavestash.ingest.source.CaptureSource;
 import io.wavestash.ingest.source.MicSource;
 import io.wavestash.ingest.source.Pacer;
+import io.wavestash.ingest.source.SharedPacing;
 import io.wavestash.ingest.source.Sources;
+import io.wavestash.ingest.source.SteppedSource;
 import io.wavestash.ingest.source.ToneSource;
 import io.wavestash.ingest.source.WavFileSource;
 import io.wavestash.storage.ChunkStore;
@@ -143,9 +145,19 @@ public final class IngestDaemon implements AutoCloseable {
                     TimeUnit.SECONDS);
         }
         this.sourcesDone = new CountDownLatch(sources.size());
+        List<SteppedSource> paced = new ArrayList<>();
         for (CaptureSource source : sources) {
+            if (source instanceof SteppedSource stepped && stepped.paced()) {
+                paced.add(stepped); // waiting for their chunks to be due is all they do alone: one thread for all
+                continue;
+            }
             Thread t = new Thread(() -> runSource(source), "wavestash-source-" + source.sensor());
             sourceThreads.add(t);
+        }
+        if (!paced.isEmpty()) {
+            sourceThreads.add(new Thread(
+                    new SharedPacing(paced, ring, pacer, this::sourceFailed, s -> sourcesDone.countDown()),
+                    "wavestash-paced-sources"));
         }
     }
 
@@ -244,11 +256,15 @@ public final class IngestDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            stats.sourceFailures.increment();
-            LOG.log(Level.WARNING, "sensor " + source.sensor() + " stopped: " + e.getMessage());
+            sourceFailed(source, e);
         } finally {
             sourcesDone.countDown();
         }
+    }
+
+    private void sourceFailed(CaptureSource source, Exception e) {
+        stats.sourceFailures.increment();
+        LOG.log(Level.WARNING, "sensor " + source.sensor() + " stopped: " + e.getMessage());
     }
 
     /** The daemon's meters, for other endpoints that serve them. */

@@ -95,14 +95,34 @@ final class SourceLoop {
 
     /** As {@link #emit(byte[], int)}, for the {@code length} bytes at {@code offset}. */
     void emit(byte[] bytes, int offset, int length) throws InterruptedException {
-        int whole = (int) Math.min(length - length % frameBytes, limitBytes - block - heldBytes());
+        if (pacer != null && whole(length) > 0) {
+            pacer.awaitNanos(dueNanos(length));
+        }
+        emitNow(bytes, offset, length);
+    }
+
+    /** The bytes of a chunk of {@code length} that are emitted: whole frames, cut at the frame limit. */
+    private int whole(int length) {
+        return (int) Math.min(length - length % frameBytes, limitBytes - block - heldBytes());
+    }
+
+    /**
+     * When the next chunk, of {@code length} bytes, is due on the pacer's clock: when its last frame has been
+     * captured. {@link Long#MIN_VALUE} for a loop that is not paced.
+     */
+    long dueNanos(int length) {
+        if (pacer == null) {
+            return Long.MIN_VALUE;
+        }
+        long due = ClockTracker.nominalNanos((block + Math.max(0, whole(length))) / frameBytes, rate);
+        return startNanos + (paceScale == 1 ? due : Math.round(due * paceScale));
+    }
+
+    /** Emits the next chunk without waiting for it to be due (its pacing is the caller's). */
+    void emitNow(byte[] bytes, int offset, int length) {
+        int whole = whole(length);
         if (whole <= 0) {
             return;
-        }
-        if (pacer != null) {
-            long framesAfter = (block + whole) / frameBytes;
-            long due = ClockTracker.nominalNanos(framesAfter, rate);
-            pacer.awaitNanos(startNanos + (paceScale == 1 ? due : Math.round(due * paceScale)));
         }
         if (tracker != null && tracker.overrunNanos() > 0) {
             long now = clock.nanoTime();

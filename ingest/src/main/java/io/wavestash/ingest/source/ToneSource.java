@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 
 /** A synthetic sine tone at half of full scale in any PCM format, for demos and benchmarks. */
-public final class ToneSource implements CaptureSource {
+public final class ToneSource implements SteppedSource {
     private final SensorId sensor;
     private final SampleFormat format;
     private final double frequencyHz;
@@ -51,7 +51,17 @@ public final class ToneSource implements CaptureSource {
     }
 
     @Override
-    public void run(Publisher publisher) throws Exception {
+    public boolean paced() {
+        return realTime;
+    }
+
+    @Override
+    public Pacer pacer() {
+        return pacer;
+    }
+
+    @Override
+    public Steps start(Publisher publisher) {
         int rate = format.sampleRateHz();
         int chunkFrames = Sources.chunkFrames(rate, chunkMs);
         long session = Sources.sessionStart(null, clock);
@@ -68,14 +78,41 @@ public final class ToneSource implements CaptureSource {
             loop.watchClock(pacer, timing, 0, chunkFrames).drift(driftPpm);
         }
         byte[] chunk = new byte[chunkFrames * format.frameBytes()];
-        long frame = 0;
-        while (!stopped && frame < maxFrames) {
-            int frames = (int) Math.min(chunkFrames, maxFrames - frame);
-            fill(chunk, frame, frames);
-            loop.emit(chunk, frames * format.frameBytes());
-            frame += frames;
-        }
-        loop.finish();
+        return new Steps() {
+            private long frame;
+            private int frames;
+
+            @Override
+            public boolean ready() {
+                if (stopped || frame >= maxFrames) {
+                    return false;
+                }
+                frames = (int) Math.min(chunkFrames, maxFrames - frame);
+                fill(chunk, frame, frames);
+                return true;
+            }
+
+            @Override
+            public long dueNanos() {
+                return loop.dueNanos(frames * format.frameBytes());
+            }
+
+            @Override
+            public void emit() {
+                loop.emitNow(chunk, 0, frames * format.frameBytes());
+                frame += frames;
+            }
+
+            @Override
+            public void finish() {
+                loop.finish();
+            }
+
+            @Override
+            public void close() {
+                // nothing held open
+            }
+        };
     }
 
     /** Writes {@code frames} frames of the tone starting at {@code first}, every channel alike. */

@@ -5,6 +5,7 @@ import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.wav.WavImport;
 import io.wavestash.storage.wav.WavInfo;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.Map;
  * duration) or as fast as the ring takes them, optionally looping, as one session, for at most a given length
  * of audio.
  */
-public final class WavFileSource implements CaptureSource {
+public final class WavFileSource implements SteppedSource {
     private final SensorId sensor;
     private final Path file;
     private final int chunkMs;
@@ -67,7 +68,17 @@ public final class WavFileSource implements CaptureSource {
     }
 
     @Override
-    public void run(Publisher publisher) throws Exception {
+    public boolean paced() {
+        return realTime;
+    }
+
+    @Override
+    public Pacer pacer() {
+        return pacer;
+    }
+
+    @Override
+    public Steps start(Publisher publisher) throws Exception {
         WavInfo info = WavImport.open(file).info();
         int rate = info.format().sampleRateHz();
         int frame = info.format().frameBytes();
@@ -91,32 +102,90 @@ public final class WavFileSource implements CaptureSource {
         if (realTime) {
             paced.watchClock(pacer, timing, 0, chunkFrames).drift(driftPpm);
         }
-        int chunkBytes = chunkFrames * frame;
-        // read several chunks at a time: a thousand paced sources each reading a chunk would make a system
-        // call per chunk
-        byte[] read = new byte[chunkBytes * Math.max(1, READ_BYTES / chunkBytes)];
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            boolean emitted;
-            do {
-                emitted = false;
-                for (long at = 0; at < info.dataBytes() && !stopped && !paced.done(); at += read.length) {
-                    int n = (int) Math.min(read.length, info.dataBytes() - at);
-                    ByteBuffer dst = ByteBuffer.wrap(read, 0, n);
-                    while (dst.hasRemaining() && in.read(dst, info.dataOffset() + at + dst.position()) >= 0) {
-                        // read the whole block
-                    }
-                    int got = dst.position();
-                    emitted |= got > 0;
-                    for (int c = 0; c < got && !stopped && !paced.done(); c += chunkBytes) {
-                        paced.emit(read, c, Math.min(chunkBytes, got - c));
-                    }
-                    if (got < n) {
-                        break; // the file is shorter than its header says
-                    }
-                }
-            } while (loop && emitted && !stopped && !paced.done());
+        return new FileSteps(info, paced, chunkFrames * frame, FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    /** The file read a block of chunks at a time, from the start again at its end when looping. */
+    private final class FileSteps implements Steps {
+        private final WavInfo info;
+        private final SourceLoop paced;
+        private final int chunkBytes;
+        private final FileChannel in;
+        /**
+         * Several chunks read at a time: a thousand paced sources each reading a chunk would make a system call
+         * per chunk.
+         */
+        private final byte[] read;
+
+        /** The offset in the data of the next block to read. */
+        private long next;
+        /** The bytes of the block in hand, and where its next chunk starts. */
+        private int got;
+
+        private int at;
+        /** Whether this pass through the file emitted anything, and whether it has ended (a short read ends it). */
+        private boolean emittedThisPass;
+
+        private boolean passEnded;
+        private int length;
+
+        FileSteps(WavInfo info, SourceLoop paced, int chunkBytes, FileChannel in) {
+            this.info = info;
+            this.paced = paced;
+            this.chunkBytes = chunkBytes;
+            this.in = in;
+            this.read = new byte[chunkBytes * Math.max(1, READ_BYTES / chunkBytes)];
         }
-        paced.finish();
+
+        @Override
+        public boolean ready() throws IOException {
+            if (stopped || paced.done()) {
+                return false;
+            }
+            while (at >= got) {
+                if (passEnded || next >= info.dataBytes()) {
+                    if (!loop || !emittedThisPass) {
+                        return false;
+                    }
+                    next = 0;
+                    emittedThisPass = false;
+                    passEnded = false;
+                }
+                int n = (int) Math.min(read.length, info.dataBytes() - next);
+                ByteBuffer dst = ByteBuffer.wrap(read, 0, n);
+                while (dst.hasRemaining() && in.read(dst, info.dataOffset() + next + dst.position()) >= 0) {
+                    // read the whole block
+                }
+                got = dst.position();
+                at = 0;
+                next += n;
+                emittedThisPass |= got > 0;
+                passEnded = got < n; // the file is shorter than its header says
+            }
+            length = Math.min(chunkBytes, got - at);
+            return true;
+        }
+
+        @Override
+        public long dueNanos() {
+            return paced.dueNanos(length);
+        }
+
+        @Override
+        public void emit() {
+            paced.emitNow(read, at, length);
+            at += length;
+        }
+
+        @Override
+        public void finish() {
+            paced.finish();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     @Override
