@@ -90,15 +90,10 @@ final class SourceLoop {
      * they are due.
      */
     void emit(byte[] bytes, int length) throws InterruptedException {
-        emit(bytes, 0, length);
-    }
-
-    /** As {@link #emit(byte[], int)}, for the {@code length} bytes at {@code offset}. */
-    void emit(byte[] bytes, int offset, int length) throws InterruptedException {
         if (pacer != null && whole(length) > 0) {
             pacer.awaitNanos(dueNanos(length));
         }
-        emitNow(bytes, offset, length);
+        emitNow(bytes, 0, length);
     }
 
     /** The bytes of a chunk of {@code length} that are emitted: whole frames, cut at the frame limit. */

@@ -7,11 +7,11 @@ import io.wavestash.storage.key.ChunkKey;
 import io.wavestash.storage.key.KeyTemplate;
 import io.wavestash.storage.persist.Persister;
 import io.wavestash.storage.persist.RandomAccessPersister;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +40,7 @@ public final class SegmentLayout extends Layouts {
     private final int sliceSeconds;
     private boolean holdBack;
     /** Range records not yet written, by log key, in the order they came. */
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<String, ByteArrayOutputStream> pending = new LinkedHashMap<>();
 
     public SegmentLayout(RandomAccessPersister persister, KeyTemplate template, int sliceSeconds, String device) {
         super(persister, template, device);
@@ -78,23 +78,25 @@ public final class SegmentLayout extends Layouts {
         // all the data first, then the range records: a record is only ever written for a chunk that is whole
         long at = block;
         ByteBuffer rest = pcm.duplicate();
+        java.util.List<String> touched = new java.util.ArrayList<>(2);
         while (rest.hasRemaining()) {
             long s = at / slice;
             int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
             String key = segmentKey(meta, s);
             files.writeAt(key, at - s * slice, rest.slice(rest.position(), n));
+            touched.add(key);
             rest.position(rest.position() + n);
             at += n;
         }
-        for (long s = block / slice; s <= (block + length - 1) / slice; s++) {
-            String log = segmentKey(meta, s) + RANGES_SUFFIX;
+        for (String key : touched) {
+            String log = key + RANGES_SUFFIX;
             if (!holdBack) {
                 files.append(log, ByteBuffer.wrap(record));
                 continue;
             }
-            Pending held = pending.computeIfAbsent(log, k -> new Pending());
-            held.add(record);
-            if (held.size >= PENDING_LIMIT) {
+            ByteArrayOutputStream held = pending.computeIfAbsent(log, k -> new ByteArrayOutputStream());
+            held.writeBytes(record);
+            if (held.size() >= PENDING_LIMIT) {
                 write(log, held);
             }
         }
@@ -110,23 +112,9 @@ public final class SegmentLayout extends Layouts {
         }
     }
 
-    private void write(String log, Pending held) throws IOException {
-        files.append(log, ByteBuffer.wrap(held.bytes, 0, held.size));
-        held.size = 0;
-    }
-
-    /** A log's records held back. */
-    private static final class Pending {
-        byte[] bytes = new byte[4 * RECORD_BYTES];
-        int size;
-
-        void add(byte[] record) {
-            if (size + record.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            System.arraycopy(record, 0, bytes, size, record.length);
-            size += record.length;
-        }
+    private void write(String log, ByteArrayOutputStream held) throws IOException {
+        files.append(log, ByteBuffer.wrap(held.toByteArray()));
+        held.reset();
     }
 
     @Override
