@@ -59,11 +59,8 @@ public final class IngestDaemon implements AutoCloseable {
     private final IngestMetrics metrics = new IngestMetrics();
     private final IngestStats stats = new IngestStats(metrics.registry());
     private int metricsPort = -1;
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "wavestash-retention");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(Background.threads("wavestash-retention"));
     private final List<CaptureSource> sources = new ArrayList<>();
     private final List<Thread> sourceThreads = new ArrayList<>();
     private final CountDownLatch sourcesDone;
@@ -98,7 +95,7 @@ public final class IngestDaemon implements AutoCloseable {
             throw e;
         }
         this.journal = opened;
-        this.materializerThread = new Thread(materializer, "wavestash-materializer");
+        this.materializerThread = new Thread(() -> Background.run(materializer), "wavestash-materializer");
         materializerThread.start();
         this.ring = new Ring(
                 ingest.ringSize(),

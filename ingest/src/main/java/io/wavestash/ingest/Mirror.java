@@ -43,7 +43,7 @@ public final class Mirror implements AutoCloseable {
     public Mirror(ChunkStore local, MirrorConfig config, MeterRegistry registry) {
         this.local = local;
         this.config = config;
-        this.thread = new Thread(this::run, "wavestash-mirror");
+        this.thread = new Thread(() -> Background.run(this::run), "wavestash-mirror");
         thread.setDaemon(true);
         Gauge.builder("wavestash.mirror.backlog", this, m -> m.backlog.bytes())
                 .description("bytes of audio stored locally and not yet in the mirror (-1 before the first pass)")

@@ -1,14 +1,12 @@
 package io.wavestash.storage;
 
-import java.util.regex.Pattern;
-
 /**
  * The name of a sensor: 1 to 64 characters of {@code A-Z a-z 0-9 . _ -}, never {@code .} or {@code ..}, so
  * that it can stand in a path or an object key without escaping anything. Where several devices share a store,
  * a reader names a sensor {@code DEVICE/SENSOR}; such a qualified name is only read, never written.
  */
 public record SensorId(String value) implements Comparable<SensorId> {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_LENGTH = 64;
 
     public SensorId {
         int slash = value == null ? -1 : value.indexOf('/');
@@ -52,9 +50,29 @@ public record SensorId(String value) implements Comparable<SensorId> {
         return new SensorId(value);
     }
 
+    /** Whether {@code value} is 1 to 64 characters of {@code A-Z a-z 0-9 . _ -} (checked for every chunk stored). */
+    private static boolean isName(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Checks a name of the sensor-id alphabet (also used for device names). */
     public static String requireName(String what, String value) {
-        if (value == null || !VALID.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+        if (!isName(value) || value.equals(".") || value.equals("..")) {
             throw new IllegalArgumentException(what + " '" + printable(value)
                     + "' is not valid: expected 1-64 characters of A-Z a-z 0-9 . _ - (not '.' or '..')");
         }

@@ -1,6 +1,7 @@
 package io.wavestash.ingest.journal;
 
 import io.wavestash.config.IngestConfig;
+import io.wavestash.ingest.Background;
 import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.ring.ChunkEvent;
 import java.io.IOException;
@@ -207,7 +208,7 @@ public final class Journal implements AutoCloseable {
             return;
         }
         PageToucher ahead = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);
-        touching = new Thread(ahead, "wavestash-journal-toucher");
+        touching = new Thread(() -> Background.run(ahead), "wavestash-journal-toucher");
         touching.setDaemon(true);
         toucher = ahead; // last: whoever sees the toucher also sees its thread
         touching.start();

@@ -1,5 +1,6 @@
 package io.wavestash.ingest.journal;
 
+import io.wavestash.ingest.Background;
 import io.wavestash.ingest.DiskGuard;
 import io.wavestash.ingest.IngestStats;
 import io.wavestash.storage.ChunkLevel;
@@ -86,11 +87,7 @@ public final class Materializer implements Runnable {
     /** Runs until {@link #stop} is called and the journal is drained. */
     @Override
     public void run() {
-        ExecutorService committer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "wavestash-commit");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService committer = Executors.newSingleThreadExecutor(Background.threads("wavestash-commit"));
         try (Journal.Reader reader = journal.readerAfter(position)) {
             Journal.Record r = new Journal.Record();
             long applied = position;

@@ -7,7 +7,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.wavestash.config.Backpressure;
 import io.wavestash.ingest.source.Publisher;
 import io.wavestash.storage.SessionMeta;
@@ -37,7 +36,7 @@ public final class Ring implements Publisher, AutoCloseable {
             java.util.List<EventHandler<ChunkEvent>> keep) {
         this.policies = Map.copyOf(policies);
         this.disruptor = new Disruptor<>(
-                ChunkEvent::new, size, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, new ParkingWaitStrategy());
+                ChunkEvent::new, size, Ring::consumerThread, ProducerType.MULTI, new ParkingWaitStrategy());
         disruptor.setDefaultExceptionHandler(errors);
         // One thread runs every handler in turn. A second stage on its own thread would busy-spin while it
         // waits for the first (the Disruptor's wait strategies all spin on a dependent stage), taking a core
@@ -46,6 +45,13 @@ public final class Ring implements Publisher, AutoCloseable {
         inTurn.addAll(keep);
         disruptor.handleEventsWith(new InTurn(inTurn, errors));
         this.ring = disruptor.start();
+    }
+
+    /** The thread that runs the handlers: it acknowledges chunks, so it keeps the daemon's priority. */
+    private static Thread consumerThread(Runnable r) {
+        Thread t = new Thread(r, "wavestash-ring");
+        t.setDaemon(true);
+        return t;
     }
 
     @Override

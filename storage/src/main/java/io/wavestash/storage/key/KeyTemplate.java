@@ -317,10 +317,15 @@ public final class KeyTemplate {
 
     private record Literal(String text) implements Part {}
 
-    private record Field(String name, String spec) implements Part {
+    /** A field, with the digits it is padded to (worked out once: a key is formatted for every chunk). */
+    private record Field(String name, String spec, int padding) implements Part {
         private static final Set<String> DATE_PARTS = Set.of("yyyy", "MM", "dd", "HH", "mm", "ss");
         private static final Pattern PAD = Pattern.compile("0(\\d{1,2})d|");
         private static final int MIN_BLOCK_DIGITS = 12;
+
+        Field(String name, String spec) {
+            this(name, spec, paddingOf(name, spec));
+        }
 
         void validate(String template) {
             boolean ok =
@@ -382,7 +387,7 @@ public final class KeyTemplate {
             return "\\d+";
         }
 
-        int padding() {
+        private static int paddingOf(String name, String spec) {
             if (name.equals("block")) {
                 Matcher m = PAD.matcher(spec);
                 return m.matches() && m.group(1) != null ? Integer.parseInt(m.group(1)) : 14;

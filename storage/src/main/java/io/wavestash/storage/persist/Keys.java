@@ -12,8 +12,15 @@ public final class Keys {
         if (key.startsWith("/") || key.endsWith("/") || key.contains("\\")) {
             throw new IllegalArgumentException("key '" + key + "' must be a relative path of '/'-separated names");
         }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        // every write and read of a chunk checks its key: a scan, allocating nothing
+        for (int start = 0, end; start <= key.length(); start = end + 1) {
+            end = key.indexOf('/', start);
+            if (end < 0) {
+                end = key.length();
+            }
+            if (end == start
+                    || key.charAt(start) == '.'
+                            && (end == start + 1 || end == start + 2 && key.charAt(start + 1) == '.')) {
                 throw new IllegalArgumentException("key '" + key + "' has an empty, '.' or '..' segment");
             }
         }

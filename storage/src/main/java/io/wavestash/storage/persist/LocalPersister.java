@@ -49,6 +49,13 @@ public final class LocalPersister implements RandomAccessPersister {
     private final Set<Taken> outstanding = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private ExecutorService syncPool;
+    /**
+     * Keys checked and resolved before: a daemon writes a chunk and its range record to the same few thousand
+     * files over and over, and checking and resolving each key again cost more garbage than the chunks.
+     */
+    private final Map<String, Path> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final int RESOLVED_LIMIT = 16_384;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
@@ -255,7 +262,7 @@ public final class LocalPersister implements RandomAccessPersister {
                 if (name.startsWith(TEMP_PREFIX) || !attributes.isRegularFile()) {
                     return FileVisitResult.CONTINUE;
                 }
-                String key = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+                String key = keyOf(path);
                 if (key.startsWith(prefix)) {
                     each.accept(new StoredObject(key, attributes.size()));
                 }
@@ -449,11 +456,34 @@ public final class LocalPersister implements RandomAccessPersister {
     }
 
     private Path resolve(String key) {
-        Path path = root.resolve(Keys.requireSafe(key)).normalize();
+        Path path = key == null ? null : resolved.get(key);
+        if (path != null) {
+            return path;
+        }
+        path = root.resolve(Keys.requireSafe(key)).normalize();
         if (!path.startsWith(root) || path.equals(root)) {
             throw new IllegalArgumentException("key '" + key + "' resolves outside the store root");
         }
+        if (resolved.size() >= RESOLVED_LIMIT) {
+            resolved.clear();
+        }
+        resolved.put(key, path);
         return path;
+    }
+
+    /** The key of a file under the root (its path after the root's, cut out rather than worked out anew). */
+    private String keyOf(Path file) {
+        String path = file.toString();
+        String under = rootPrefix();
+        String relative = path.startsWith(under)
+                ? path.substring(under.length())
+                : root.relativize(file).toString();
+        return relative.replace(java.io.File.separatorChar, '/');
+    }
+
+    private String rootPrefix() {
+        String r = root.toString();
+        return r.endsWith(java.io.File.separator) ? r : r + java.io.File.separator;
     }
 
     /** The cached writable channel of an object, created if needed. */
