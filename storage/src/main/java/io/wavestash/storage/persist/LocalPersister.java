@@ -40,8 +40,13 @@ public final class LocalPersister implements RandomAccessPersister {
     static final String TEMP_PREFIX = ".tmp-";
     /** Files forced to the device at once: the file system commits concurrent forces together. */
     private static final int SYNC_THREADS = 16;
+    /** Resolved keys remembered; beyond it they are forgotten and resolved again. */
+    private static final int RESOLVED_LIMIT = 16_384;
 
     private final Path root;
+    /** The root's path with a separator after it: a listed file's path starts with it. */
+    private final String rootPrefix;
+
     private final FsyncPolicy fsync;
     private final Set<Path> unsyncedFiles = new LinkedHashSet<>();
     private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
@@ -55,7 +60,6 @@ public final class LocalPersister implements RandomAccessPersister {
      */
     private final Map<String, Path> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static final int RESOLVED_LIMIT = 16_384;
     private final Map<Path, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> eldest) {
@@ -69,6 +73,8 @@ public final class LocalPersister implements RandomAccessPersister {
 
     public LocalPersister(Path root, FsyncPolicy fsync) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
+        String r = this.root.toString();
+        this.rootPrefix = r.endsWith(java.io.File.separator) ? r : r + java.io.File.separator;
         this.fsync = fsync;
     }
 
@@ -474,16 +480,10 @@ public final class LocalPersister implements RandomAccessPersister {
     /** The key of a file under the root (its path after the root's, cut out rather than worked out anew). */
     private String keyOf(Path file) {
         String path = file.toString();
-        String under = rootPrefix();
-        String relative = path.startsWith(under)
-                ? path.substring(under.length())
+        String relative = path.startsWith(rootPrefix)
+                ? path.substring(rootPrefix.length())
                 : root.relativize(file).toString();
         return relative.replace(java.io.File.separatorChar, '/');
-    }
-
-    private String rootPrefix() {
-        String r = root.toString();
-        return r.endsWith(java.io.File.separator) ? r : r + java.io.File.separator;
     }
 
     /** The cached writable channel of an object, created if needed. */
