@@ -41,6 +41,7 @@ command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v sox >/dev/null || missing+=(sox)
 command -v curl >/dev/null || missing+=(curl)
+command -v fincore >/dev/null || missing+=(util-linux-extra)
 [ -x /usr/bin/time ] || missing+=(time)
 /usr/bin/python3 -c 'import numpy, soundfile' 2>/dev/null || missing+=(python3-numpy python3-soundfile)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -82,16 +83,26 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 # times a command (its output to the log), prints seconds
 timed() { local s; s=$(now); "$@" >> "$log" 2>&1; seconds_since "$s"; }
-# drops a tree's files from the page cache (after writing back whatever is dirty)
-evict() { sync; "$py" - "$@" <<'PY'
+# drops files, and every file under a directory, from the page cache (after writing back whatever is dirty); a
+# figure called cold must be, so it stops the run when the kernel kept a noticeable part of them
+evict() {
+  sync
+  "$py" - "$@" <<'PY'
 import os, sys
 for top in sys.argv[1:]:
-    for d, _, files in os.walk(top):
-        for f in files:
-            fd = os.open(os.path.join(d, f), os.O_RDONLY)
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            os.close(fd)
+    files = [top] if os.path.isfile(top) else [os.path.join(d, f) for d, _, names in os.walk(top) for f in names]
+    for f in files:
+        fd = os.open(f, os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
 PY
+  local kept total
+  kept=$(find "$@" -type f -exec fincore -b -n -o RES {} + | awk '{ s += $1 } END { print s + 0 }')
+  total=$(find "$@" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  if [ "$kept" -gt $(( total / 100 + (1 << 20) )) ]; then
+    say "evicting $* left $kept of its $total bytes in the page cache: no cold figure can be taken"
+    exit 1
+  fi
 }
 # reads the name=value lines of a bench program into R with a prefix
 record() { local prefix="$1" file="$2" k v; while IFS='=' read -r k v; do R["$prefix.$k"]="$v"; done < <(grep -E '^[a-z_0-9]+=' "$file"); }
