@@ -97,13 +97,21 @@ public final class LocalPersister implements RandomAccessPersister {
         return reading(key, channel -> readFully(channel, offset, dst));
     }
 
-    /** To a file (or a pipe) the kernel copies the bytes itself ({@code sendfile}); to anything else, a buffer. */
+    /**
+     * To a file (or a pipe) the kernel copies the bytes itself ({@code sendfile}); to anything else, a megabyte
+     * at a time through a buffer outside the heap, so each byte is copied out of the page cache once (a heap
+     * buffer is filled through the JDK's own direct buffer, a second copy). Each megabyte is read as
+     * {@link #read} reads it: reading a whole transfer on one channel was slower from a cold cache.
+     */
     @Override
     public long transferTo(String key, long offset, long count, WritableByteChannel target) throws IOException {
-        if (!(target instanceof FileChannel)) {
-            return RandomAccessPersister.super.transferTo(key, offset, count, target);
+        if (target instanceof FileChannel) {
+            return reading(key, channel -> transferFully(channel, offset, count, target));
         }
-        return reading(key, channel -> transferFully(channel, offset, count, target));
+        ByteBuffer buffer = count >= TRANSFER_BUFFER_BYTES
+                ? ByteBuffer.allocateDirect(TRANSFER_BUFFER_BYTES)
+                : ByteBuffer.allocate((int) count);
+        return Persister.copy(this, key, offset, count, target, buffer);
     }
 
     /** What is done with a channel open on an object. */

@@ -29,11 +29,17 @@ public interface Persister extends AutoCloseable {
      * process (a local file to a file) do so.
      */
     default long transferTo(String key, long offset, long count, WritableByteChannel target) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, TRANSFER_BUFFER_BYTES));
+        return copy(
+                this, key, offset, count, target, ByteBuffer.allocate((int) Math.min(count, TRANSFER_BUFFER_BYTES)));
+    }
+
+    /** Reads {@code count} bytes of an object from {@code offset} through {@code buffer} into {@code target}. */
+    static long copy(Persister from, String key, long offset, long count, WritableByteChannel target, ByteBuffer buffer)
+            throws IOException {
         long done = 0;
         while (done < count) {
             int want = (int) Math.min(buffer.capacity(), count - done);
-            int n = read(key, offset + done, buffer.clear().limit(want));
+            int n = from.read(key, offset + done, buffer.clear().limit(want));
             buffer.flip();
             while (buffer.hasRemaining()) {
                 target.write(buffer);

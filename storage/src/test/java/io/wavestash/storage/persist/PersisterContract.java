@@ -53,6 +53,29 @@ public abstract class PersisterContract {
     }
 
     @Test
+    void aTransferToAChannelThatIsNotAFileGivesTheBytesAReadGives() throws IOException {
+        byte[] object = new byte[(5 << 20) / 2 + 77];
+        new java.util.Random(5).nextBytes(object);
+        persister.write("t/x.pcm", ByteBuffer.wrap(object));
+        for (long[] range : new long[][] {
+            {0, object.length},
+            {3, object.length - 3},
+            {1, (1 << 20) - 1},
+            {(1 << 20) + 9, 1 << 20},
+            {object.length - 5, 5},
+            {object.length - 5, 500}
+        }) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            long n = persister.transferTo("t/x.pcm", range[0], range[1], java.nio.channels.Channels.newChannel(out));
+            int to = (int) Math.min(object.length, range[0] + range[1]);
+            assertThat(n).as("bytes %s..+%s", range[0], range[1]).isEqualTo(to - range[0]);
+            assertThat(out.toByteArray())
+                    .as("bytes %s..+%s", range[0], range[1])
+                    .isEqualTo(java.util.Arrays.copyOfRange(object, (int) range[0], to));
+        }
+    }
+
+    @Test
     void missingObjectsAreNamed() throws IOException {
         assertThat(persister.size("nope")).isEqualTo(-1);
         assertThatThrownBy(() -> persister.read("nope/key"))
