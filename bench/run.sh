@@ -97,8 +97,8 @@ for top in sys.argv[1:]:
         os.close(fd)
 PY
   local kept total
-  kept=$(find "$@" -type f -exec fincore -b -n -o RES {} + | awk '{ s += $1 } END { print s + 0 }')
-  total=$(find "$@" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  kept=$(find "$@" -type f -exec fincore -b -n -o RES {} + | awk '{ s += $1 } END { printf "%.0f", s }')
+  total=$(find "$@" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
   if [ "$kept" -gt $(( total / 100 + (1 << 20) )) ]; then
     say "evicting $* left $kept of its $total bytes in the page cache: no cold figure can be taken"
     exit 1
