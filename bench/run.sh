@@ -62,11 +62,10 @@ if [ "$build" = 1 ]; then
 fi
 jar="$repo/cli/target/wavestash.jar"
 cp="${WAVESTASH_BENCH_CP:-$repo/bench/target/classes:$(cat "$repo/bench/target/classpath.txt")}"
-jvm=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED -Dchronicle.analytics.disable=true
-  -Dchronicle.announcer.disable=true)
+# the JVM settings the launcher gives Chronicle Queue, and the ingest daemon's own: the daemon is measured as it ships
+options() { sed -e 's/#.*//' "$repo/cli/jvm/$1.options" | tr -s ' \n' '\n\n' | grep -v '^$'; }
+mapfile -t jvm < <(options chronicle)
+mapfile -t daemon < <(options ingest)
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
@@ -137,7 +136,7 @@ for layout in chunks segments; do
   j=() s=() cpu=()
   for i in $(seq 3); do
     rm -rf "$work/ingest"
-    bench io.wavestash.bench.IngestRun --dir "$work/ingest" --wav "$minute" --sensors "$FAST_SENSORS" \
+    bench "${daemon[@]}" io.wavestash.bench.IngestRun --dir "$work/ingest" --wav "$minute" --sensors "$FAST_SENSORS" \
       --seconds "$FAST_SECONDS" --mode fast --layout "$layout" > "$work/ingest.out" 2>> "$log"
     record "fast.$layout.$i" "$work/ingest.out"
     [ "${R[fast.$layout.$i.lost_nothing]}" = true ] || { say "ingest run lost data"; exit 1; }
@@ -148,7 +147,7 @@ for layout in chunks segments; do
   R[fast.$layout.bytes]=${R[fast.$layout.1.bytes_journaled]}
   say "   acknowledged ${R[fast.$layout.journaled]} MB/s, stored ${R[fast.$layout.stored]} MB/s"
 done
-commands+=("java -cp bench io.wavestash.bench.IngestRun --mode fast --sensors $FAST_SENSORS --seconds $FAST_SECONDS --layout chunks|segments  # 3 runs each")
+commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode fast --sensors $FAST_SENSORS --seconds $FAST_SECONDS --layout chunks|segments  # 3 runs each")
 
 # --- 3. real time: capacity and latency ------------------------------------------------------------------------
 realtime() { # name sensors seconds
@@ -163,7 +162,7 @@ realtime() { # name sensors seconds
   say "== real time: $sensors sensors (48 kHz 16-bit mono, segments layout) for $seconds s"
   rm -rf "$work/rt"
   # the run stops itself when it cannot keep up; should even that not happen, it is killed
-  if ! timeout -s KILL $(( seconds * 3 + 300 )) java "${jvm[@]}" -cp "$cp" io.wavestash.bench.IngestRun --dir "$work/rt" \
+  if ! timeout -s KILL $(( seconds * 3 + 300 )) java "${jvm[@]}" "${daemon[@]}" -cp "$cp" io.wavestash.bench.IngestRun --dir "$work/rt" \
     --wav "$minute" --sensors "$sensors" --seconds "$seconds" --mode realtime --layout segments > "$work/rt.out" 2>> "$log"; then
     say "   the run did not end by itself and was killed"
     for k in kept_up dropouts cpu_cores rss_max_mb durable_p50_ms durable_p99_ms durable_p999_ms durable_max_ms \
@@ -181,7 +180,7 @@ realtime() { # name sensors seconds
 realtime cap "$CAP_SENSORS" "$CAP_SECONDS"
 sync; sleep 10 # the capacity run's writeback is not the latency run's
 realtime lat "$LAT_SENSORS" "$LAT_SECONDS"
-commands+=("java -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS")
+commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS")
 
 # --- 4. the stores to query -------------------------------------------------------------------------------------
 say "== writing the stores: wavestash segments (the default layout, ${DAY_SECONDS} s) and chunks, sox minute files, py2store (${HOUR_SECONDS} s)"
