@@ -62,10 +62,10 @@ if [ "$build" = 1 ]; then
 fi
 jar="$repo/cli/target/wavestash.jar"
 cp="${WAVESTASH_BENCH_CP:-$repo/bench/target/classes:$(cat "$repo/bench/target/classpath.txt")}"
-# the JVM settings the launcher gives Chronicle Queue, and the ingest daemon's own: the daemon is measured as it ships
-options() { sed -e 's/#.*//' "$repo/cli/jvm/$1.options" | tr -s ' \n' '\n\n' | grep -v '^$'; }
-mapfile -t jvm < <(options chronicle)
-mapfile -t daemon < <(options ingest)
+# the JVM settings the launcher gives Chronicle Queue, and the ingest daemon's own (Java argument files, which the
+# JVM reads itself): the daemon is measured as it ships
+jvm=("@$repo/cli/jvm/chronicle.options")
+daemon=("@$repo/cli/jvm/ingest.options")
 
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
