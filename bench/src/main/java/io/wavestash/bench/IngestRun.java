@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * {@code java -cp ... io.wavestash.bench.IngestRun --dir DIR --wav FILE --sensors N --seconds S --mode M
- * [--layout chunks|segments] [--ring SIZE] [--timeline true]}; with {@code --timeline true} it also prints, per second
+ * [--layout chunks|segments] [--ring SIZE] [--cycle 1m] [--timeline true]}; with {@code --timeline true} it also prints, per second
  * of capture, the worst capture-to-durable, journal append and capture-to-queryable times.
  */
 public final class IngestRun {
@@ -112,7 +112,8 @@ public final class IngestRun {
                 Path.of(args.text("dir", null)).toAbsolutePath(),
                 wav,
                 args.text("layout", "chunks"),
-                args.integer("ring", IngestConfig.defaultRingSize(run.sensors)));
+                args.integer("ring", IngestConfig.defaultRingSize(run.sensors)),
+                args.text("cycle", "1m"));
         run.run(ConfigFile.parse("bench.yaml", yaml, WavestashConfig::from));
     }
 
@@ -120,7 +121,7 @@ public final class IngestRun {
         return String.format("s%04d", i);
     }
 
-    private String config(Path dir, Path wav, String layout, int ringSize) throws java.io.IOException {
+    private String config(Path dir, Path wav, String layout, int ringSize, String cycle) throws java.io.IOException {
         Files.createDirectories(dir);
         StringBuilder y = new StringBuilder();
         y.append("store:\n  path: ")
@@ -128,7 +129,11 @@ public final class IngestRun {
                 .append("\n  layout: ")
                 .append(layout)
                 .append('\n');
-        y.append("journal:\n  path: ").append(dir.resolve("journal")).append("\n  cycle: 1m\n");
+        y.append("journal:\n  path: ")
+                .append(dir.resolve("journal"))
+                .append("\n  cycle: ")
+                .append(cycle)
+                .append('\n');
         y.append("ring:\n  size: ").append(ringSize).append('\n');
         y.append("sensors:\n");
         for (int i = 0; i < sensors; i++) {

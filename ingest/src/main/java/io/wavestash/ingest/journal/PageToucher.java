@@ -1,5 +1,10 @@
 package io.wavestash.ingest.journal;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 import io.wavestash.ingest.DiskGuard;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
@@ -16,10 +21,12 @@ import net.openhft.chronicle.core.io.ReferenceOwner;
  * forcing makes it do every second). Taken on the ring's consumer thread, such a fault held up every chunk
  * behind it for tens of milliseconds; taken here, the appender finds its pages ready.
  *
- * <p>A page is touched by a compare-and-set of a zero word to zero: a word the appender has written already is
- * left as it is, so a touch can never overwrite a record. The pages touched stay mapped (their chunk of the
- * mapping is held) until the appender has passed them. About a second of appends is touched ahead, and nothing
- * while the disk is near its floor: a mapped write to a full disk faults instead of failing.
+ * <p>On Linux 5.14 and later the pages are prepared a mebibyte at a call by {@code madvise(MADV_POPULATE_WRITE)},
+ * which faults them in writable as a write would, without writing: one system call instead of 256 faults.
+ * Elsewhere a page is touched by a compare-and-set of a zero word to zero: a word the appender has written
+ * already is left as it is. Either way a record is never overwritten. The pages touched stay mapped (their chunk
+ * of the mapping is held) until the appender has passed them. About a second of appends is touched ahead, and
+ * nothing while the disk is near its floor: a mapped write to a full disk faults instead of failing.
  */
 final class PageToucher implements Runnable {
     private static final Logger LOG = Logger.getLogger(PageToucher.class.getName());
@@ -27,6 +34,23 @@ final class PageToucher implements Runnable {
     private static final long MIN_AHEAD = 1L << 20;
     static final long MAX_AHEAD = 64L << 20;
     private static final long PAUSE_NANOS = 2_000_000L;
+    /** Bytes prepared by one {@code madvise} call. */
+    private static final long STEP = 1L << 20;
+
+    private static final int MADV_POPULATE_WRITE = 23;
+    private static final int EINVAL = 22;
+
+    /** The C library's {@code madvise}, as JNA binds it. */
+    private interface LibC extends Library {
+        int madvise(Pointer address, long length, int advice) throws LastErrorException;
+    }
+
+    private static final class Holder {
+        static final LibC C = Native.load("c", LibC.class);
+    }
+
+    /** False once {@code MADV_POPULATE_WRITE} turned out not to be there (an older kernel, not Linux). */
+    private boolean populate = Platform.isLinux();
 
     private final ReferenceOwner owner = ReferenceOwner.temporary("wavestash-journal-toucher");
     private final DiskGuard guard;
@@ -108,14 +132,43 @@ final class PageToucher implements Runnable {
         if (from >= to || !guard.take(to - from, floorBytes)) {
             return;
         }
-        for (long page = from; page < to && !stopped && appending == file; page += PAGE) {
+        for (long page = from; page < to && !stopped && appending == file; ) {
             MappedBytesStore store = held.peekLast();
-            if (store == null || !store.inside(page, Long.BYTES)) {
+            if (store == null || !store.inside(page, PAGE)) {
                 store = file.acquireByteStore(owner, page);
                 held.addLast(store);
             }
-            store.compareAndSwapLong(page, 0, 0);
-            touchedTo = page + PAGE;
+            long end = Math.min((to + PAGE - 1) & -PAGE, page + STEP);
+            while (end > page + PAGE && !store.inside(page, end - page)) {
+                end = Math.max(page + PAGE, (page + (end - page) / 2) & -PAGE);
+            }
+            if (!populate(store, page, end)) {
+                for (long p = page; p < end; p += PAGE) {
+                    store.compareAndSwapLong(p, 0, 0);
+                }
+            }
+            touchedTo = end;
+            page = end;
+        }
+    }
+
+    /** Faults in the pages of {@code [from, to)} writable without writing them; false when that cannot be done. */
+    private boolean populate(MappedBytesStore store, long from, long to) {
+        if (!populate) {
+            return false;
+        }
+        try {
+            Holder.C.madvise(new Pointer(store.addressForWrite(from)), to - from, MADV_POPULATE_WRITE);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINVAL) {
+                populate = false; // a kernel before 5.14
+                LOG.fine("madvise(MADV_POPULATE_WRITE) is not supported here; journal pages are touched one by one");
+            }
+            return false; // anything else (an interrupted call): this range is touched page by page
+        } catch (LinkageError e) {
+            populate = false;
+            return false;
         }
     }
 

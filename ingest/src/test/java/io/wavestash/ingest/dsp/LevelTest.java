@@ -105,4 +105,34 @@ class LevelTest {
         assertThat(new Level(format).dbfs(pcm, 0, pcm.length))
                 .isCloseTo(expected, within(1e-6)); // a float holds 24 bits of a 32-bit sample
     }
+
+    /**
+     * 16-bit little-endian samples are read four at a time: any offset and length (the tail of fewer than four
+     * samples included) measures what summing each sample gives, down to full scale's most negative value.
+     */
+    @ParameterizedTest(name = "offset {0}, {1} samples")
+    @CsvSource({"0, 0", "0, 1", "1, 3", "3, 4", "2, 5", "7, 4801", "0, 4800"})
+    void signed16LeMeasuresEverySampleAtAnyOffset(int offset, int samples) {
+        SampleFormat format = new SampleFormat(48_000, 16, 1, SampleFormat.Encoding.SIGNED, SampleFormat.Endian.LITTLE);
+        for (boolean fullScale : new boolean[] {false, true}) {
+            byte[] pcm = new byte[offset + 2 * samples + 3];
+            new java.util.SplittableRandom(samples).nextBytes(pcm);
+            long sum = 0;
+            for (int i = 0; i < samples; i++) {
+                int at = offset + 2 * i;
+                if (fullScale) {
+                    pcm[at] = 0;
+                    pcm[at + 1] = (byte) 0x80; // -32768
+                }
+                long v = (short) ((pcm[at + 1] << 8) | (pcm[at] & 0xFF));
+                sum += v * v;
+            }
+            double expected = samples == 0 || sum == 0
+                    ? Level.SILENT_DBFS
+                    : 20 * Math.log10(Math.sqrt(sum / (32768.0 * 32768.0) / samples));
+            assertThat(new Level(format).dbfs(pcm, offset, 2 * samples))
+                    .as("full scale: %s", fullScale)
+                    .isCloseTo(expected, within(1e-9));
+        }
+    }
 }
