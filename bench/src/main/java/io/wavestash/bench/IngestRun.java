@@ -173,6 +173,8 @@ public final class IngestRun {
         Report.put("audio_seconds_per_sensor", seconds);
         Report.put("bytes_journaled", journaled);
         Report.put("bytes_stored", stored);
+        Report.put("chunks_placed", stats.total(s -> s.chunksPlaced));
+        Report.put("chunks_journaled", stats.total(s -> s.chunksJournaled));
         Report.put("dropouts", stats.total(s -> s.dropouts) + daemon.ring().refused());
         Report.put("dropped_bytes", stats.total(s -> s.droppedBytes));
         Report.put("lost_nothing", daemon.lostNothing());

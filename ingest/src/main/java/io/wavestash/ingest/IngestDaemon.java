@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,13 @@ public final class IngestDaemon implements AutoCloseable {
     private final Journal journal;
     private final Materializer materializer;
     private final Thread materializerThread;
+    /** Creates the store's files that the ring's handler writes chunks into. */
+    private final ExecutorService preparing = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wavestash-placement");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Ring ring;
     private final IngestMetrics metrics = new IngestMetrics();
     private final IngestStats stats = new IngestStats(metrics.registry());
@@ -102,7 +110,14 @@ public final class IngestDaemon implements AutoCloseable {
                 policies,
                 new CountingExceptionHandler(stats),
                 List.of(new LevelHandler(metrics.registry(), ingest.silenceDbfs())),
-                List.of(journalStage.apply(new JournalHandler(journal, stats, new DiskGuard(journal.dir())))));
+                List.of(journalStage.apply(JournalHandler.placing(
+                        journal,
+                        stats,
+                        new DiskGuard(journal.dir()),
+                        store,
+                        new DiskGuard(config.store().path()),
+                        materializer,
+                        preparing))));
         for (SensorConfig s : ingest.sensors()) {
             metrics.bindSensor(s.id(), stats.sensor(s.id()));
         }
@@ -323,6 +338,7 @@ public final class IngestDaemon implements AutoCloseable {
         }
         try {
             ring.close();
+            preparing.shutdown();
             materializer.stop();
             materializerThread.join();
         } catch (InterruptedException e) {

@@ -63,6 +63,12 @@ public final class IngestMetrics implements AutoCloseable {
                 s,
                 x -> x.bytesJournaled.sum(),
                 "bytes");
+        counter(
+                "wavestash.chunks.placed",
+                "chunks acknowledged once written straight into the store (their journal records only say where)",
+                tags,
+                s,
+                x -> x.chunksPlaced.sum());
         counter("wavestash.chunks.stored", "chunks written into the store", tags, s, x -> x.chunksStored.sum());
         counter("wavestash.stored", "bytes written into the store", tags, s, x -> x.bytesStored.sum(), "bytes");
         counter("wavestash.dropouts", "dropout ranges recorded (full ring, full disk)", tags, s, x -> x.dropouts.sum());

@@ -14,6 +14,9 @@ public final class IngestStats {
     public static final class Sensor {
         public final LongAdder chunksJournaled = new LongAdder();
         public final LongAdder bytesJournaled = new LongAdder();
+        /** Of the chunks journaled, those written straight into the store (their records only say where). */
+        public final LongAdder chunksPlaced = new LongAdder();
+
         public final LongAdder chunksStored = new LongAdder();
         public final LongAdder bytesStored = new LongAdder();
         public final LongAdder dropouts = new LongAdder();
@@ -61,6 +64,11 @@ public final class IngestStats {
         Sensor s = sensor(sensor);
         s.chunksJournaled.increment();
         s.bytesJournaled.add(bytes);
+    }
+
+    /** A chunk journaled by where its bytes went in the store (counted as journaled too). */
+    public void placed(String sensor) {
+        sensor(sensor).chunksPlaced.increment();
     }
 
     public void stored(String sensor, int bytes) {

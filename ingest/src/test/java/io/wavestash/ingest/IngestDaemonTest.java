@@ -103,6 +103,98 @@ class IngestDaemonTest {
         }
     }
 
+    /**
+     * With segments on disk, chunks are written into the store as they are acknowledged (their journal records only
+     * say where), and they read back byte for byte. A second run over the same sessions, with other audio, places
+     * nothing: what the store holds is not written over.
+     */
+    @Test
+    void chunksGoStraightIntoTheStoreButNeverOverSessionsItHolds() throws Exception {
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Map<String, Path> first = files;
+        for (int run = 0; run < 2; run++) {
+            if (run == 1) {
+                // the same formats and lengths, other audio
+                Sox.run(
+                        "-n",
+                        "-r",
+                        "16000",
+                        "-b",
+                        "16",
+                        "-c",
+                        "1",
+                        other.resolve("voice.wav").toString(),
+                        "synth",
+                        "2.3",
+                        "sine",
+                        "440");
+                Sox.run(
+                        "-n",
+                        "-r",
+                        "48000",
+                        "-b",
+                        "24",
+                        "-c",
+                        "2",
+                        other.resolve("chirp.wav").toString(),
+                        "synth",
+                        "1.7",
+                        "sine",
+                        "1000");
+                Sox.run(
+                        "-n",
+                        "-r",
+                        "44100",
+                        "-b",
+                        "32",
+                        "-e",
+                        "floating-point",
+                        "-c",
+                        "1",
+                        other.resolve("hum.wav").toString(),
+                        "synth",
+                        "2.05",
+                        "sine",
+                        "60");
+                files = Map.of(
+                        "voice", other.resolve("voice.wav"),
+                        "chirp", other.resolve("chirp.wav"),
+                        "hum", other.resolve("hum.wav"));
+            }
+            try (IngestDaemon daemon =
+                    IngestDaemon.start(config("segments"), Clock.fixed(T0, ZoneOffset.UTC), new FakePacer())) {
+                assertThat(daemon.awaitSources(1, TimeUnit.MINUTES)).isTrue();
+                daemon.close();
+                assertThat(daemon.lostNothing()).isTrue();
+                long journaled = daemon.stats().total(x -> x.chunksJournaled);
+                long placed = daemon.stats().total(x -> x.chunksPlaced);
+                assertThat(journaled).isGreaterThan(100);
+                if (run == 0) {
+                    // a session's first chunks may go into the journal whole while its file is created
+                    assertThat(placed).as("placed of %d", journaled).isGreaterThan(journaled / 2);
+                } else {
+                    assertThat(placed).as("placed into sessions the store held").isZero();
+                }
+            }
+            try (ChunkStore s =
+                    Stores.open(Stores.existing(dir.resolve("store")).orElseThrow(), Stores.Access.READ)) {
+                for (var e : first.entrySet()) {
+                    byte[] expected = Sox.dataOf(e.getValue());
+                    SessionEntry entry = s.sessions(SensorId.of(e.getKey()))
+                            .values()
+                            .iterator()
+                            .next();
+                    assertThat(entry.runs().presentRanges(0, Long.MAX_VALUE))
+                            .containsExactly(new long[] {0, expected.length});
+                    ByteBuffer all = ByteBuffer.allocate(expected.length);
+                    s.read(SensorId.of(e.getKey()), entry.meta().startEpochMicros(), 0, all);
+                    Bytes.assertSame(all.array(), expected, e.getKey() + " after run " + run);
+                }
+            }
+        }
+    }
+
     @Test
     void aDriftingSampleClockIsAnchoredAndQueriedOnTheWallClockAndEveryChunkHasItsLevel() throws Exception {
         // tone "fast" runs 250 ppm fast, as a cheap sound card might; "steady" has no clock error

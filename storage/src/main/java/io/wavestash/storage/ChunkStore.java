@@ -33,6 +33,22 @@ public interface ChunkStore extends AutoCloseable {
     /** Stores a chunk with what capture measured of it ({@code level} may be null); see {@link #write}. */
     void write(SensorId sensor, long sessionEpochMicros, long block, ByteBuffer pcm, ChunkLevel level);
 
+    /**
+     * Where chunks' bytes may be written ahead of {@link #writePlaced}, from another thread; null when this store
+     * writes a chunk's bytes only with its record (objects that are not files, the chunks layout).
+     */
+    default ChunkPlacer placer() {
+        return null;
+    }
+
+    /**
+     * Stores a chunk whose bytes {@link #placer} already wrote: records its {@code length} bytes at {@code block},
+     * as {@link #write} does for a chunk it is given.
+     */
+    default void writePlaced(SensorId sensor, long sessionEpochMicros, long block, int length, ChunkLevel level) {
+        throw new StoreException("store at " + config().where() + " does not take chunks written ahead");
+    }
+
     /** Records that bytes {@code [fromBlock, toBlock)} of a session were lost at capture (queries report them as dropped). */
     void recordDropout(SensorId sensor, long sessionEpochMicros, long fromBlock, long toBlock);
 

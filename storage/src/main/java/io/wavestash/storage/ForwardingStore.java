@@ -32,6 +32,16 @@ public abstract class ForwardingStore implements ChunkStore {
     }
 
     @Override
+    public ChunkPlacer placer() {
+        return delegate.placer();
+    }
+
+    @Override
+    public void writePlaced(SensorId sensor, long sessionEpochMicros, long block, int length, ChunkLevel level) {
+        delegate.writePlaced(sensor, sessionEpochMicros, block, length, level);
+    }
+
+    @Override
     public void recordAnchor(SensorId sensor, long sessionEpochMicros, long frame, long offsetNanos) {
         delegate.recordAnchor(sensor, sessionEpochMicros, frame, offsetNanos);
     }

@@ -26,6 +26,7 @@ final class TemplatedStore implements ChunkStore {
     private final boolean writable;
     private final Runnable onClose;
     private final BooleanSupplier logsCurrent;
+    private final ChunkPlacer placer;
     private boolean closed;
 
     TemplatedStore(
@@ -43,6 +44,7 @@ final class TemplatedStore implements ChunkStore {
         this.writable = writable;
         this.onClose = onClose;
         this.logsCurrent = logsCurrent;
+        this.placer = writable ? layout.placer() : null;
     }
 
     @Override
@@ -70,17 +72,50 @@ final class TemplatedStore implements ChunkStore {
 
     @Override
     public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm, ChunkLevel level) {
+        SessionEntry entry = toStore(sensor, session, block, pcm.remaining());
+        if (entry != null) {
+            io(
+                    () -> layout.writeChunk(entry.meta(), block, pcm),
+                    "write chunk at byte " + block + " of sensor " + sensor);
+            stored(sensor, session, block, pcm.remaining(), level);
+        }
+    }
+
+    /** Writable stores whose layout writes in place hand out the layout's placer. */
+    @Override
+    public ChunkPlacer placer() {
+        return placer;
+    }
+
+    @Override
+    public synchronized void writePlaced(SensorId sensor, long session, long block, int length, ChunkLevel level) {
+        if (placer == null) {
+            throw new StoreException("store at " + config.where() + " does not take chunks written ahead");
+        }
+        SessionEntry entry = toStore(sensor, session, block, length);
+        if (entry != null) {
+            io(
+                    () -> layout.recordChunk(entry.meta(), block, length),
+                    "record chunk at byte " + block + " of sensor " + sensor);
+            stored(sensor, session, block, length, level);
+        }
+    }
+
+    /**
+     * The session a chunk is stored in, or null when the same chunk is stored already; refuses a chunk that is not
+     * whole frames or overlaps another.
+     */
+    private SessionEntry toStore(SensorId sensor, long session, long block, int length) {
         requireWritable();
         SessionEntry entry = requireSession(sensor, session);
         int frame = entry.meta().format().frameBytes();
-        int length = pcm.remaining();
         if (block % frame != 0 || length == 0 || length % frame != 0) {
             throw new StoreException("chunk at byte " + block + " of " + length + " bytes is not whole " + frame
                     + "-byte frames (sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ")");
         }
         ChunkRuns.Chunk present = entry.runs().chunkAt(block);
         if (present != null && present.block() == block && present.length() == length) {
-            return;
+            return null;
         }
         try {
             entry.runs().presentRanges(block, block + length).forEach(r -> {
@@ -91,7 +126,10 @@ final class TemplatedStore implements ChunkStore {
             throw new StoreException(
                     "sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
         }
-        io(() -> layout.writeChunk(entry.meta(), block, pcm), "write chunk at byte " + block + " of sensor " + sensor);
+        return entry;
+    }
+
+    private void stored(SensorId sensor, long session, long block, int length, ChunkLevel level) {
         if (index.addChunk(sensor, session, block, length) == ChunkRuns.Added.NEW && level != null) {
             index.addLevel(sensor, session, block, level);
         }

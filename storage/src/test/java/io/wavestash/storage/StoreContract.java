@@ -179,6 +179,74 @@ public abstract class StoreContract {
         assertThat(readBack(MIC, T0, 8640, 5760)).isEqualTo(Arrays.copyOfRange(pcm, 8640, 14400));
     }
 
+    /**
+     * Where a store writes files in place (segments on disk), chunks' bytes may go ahead from another thread and be
+     * recorded later: nothing of them shows until then, and then they read back, survive a reopen and a rebuild of
+     * the index like chunks written whole. Elsewhere the store has no placer and refuses to record placed chunks.
+     */
+    @Test
+    void chunksWrittenAheadFromAnotherThreadShowOnlyOnceRecorded() throws Exception {
+        boolean inPlace = config().layout() == io.wavestash.config.Layout.SEGMENTS && persister.writesInPlace();
+        ChunkPlacer placer = store.placer();
+        if (!inPlace) {
+            assertThat(placer).isNull();
+            session(MIC, T0, S16_MONO_16K, 100);
+            assertThatThrownBy(() -> store.writePlaced(MIC, T0, 0, 200, null))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("does not take chunks written ahead");
+            return;
+        }
+        SessionMeta ahead = new SessionMeta(MIC, T0, S16_MONO_16K, 1500, "test");
+        assertThat(placer.isNew(ahead)).isTrue();
+        store.createSession(ahead);
+        assertThat(placer.isNew(ahead)).isFalse();
+        // 3,000-byte chunks across the store's one-second (32,000-byte) slices
+        byte[] pcm = noise(3000 * 25, 11);
+        assertThat(placer.span(ahead)).isEqualTo(32_000);
+        assertThat(placer.place(ahead, 0, ByteBuffer.wrap(pcm, 0, 3000)))
+                .as("no file is ready before it is prepared")
+                .isFalse();
+        assertThat(dataKeys()).noneMatch(k -> k.endsWith(".seg"));
+        var placing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                long ready = 0;
+                for (int at = 0; at < pcm.length; at += 3000) {
+                    while (ready < at + 3000) {
+                        ready = placer.prepare(ahead, ready);
+                    }
+                    assertThat(placer.place(ahead, at, ByteBuffer.wrap(pcm, at, 3000)))
+                            .isTrue();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        SessionMeta whole = session(SensorId.of("other"), T0, S16_MONO_16K, 100);
+        byte[] other = noise(4000, 12);
+        writeChunks(whole, other, 200);
+        placing.get();
+        assertThat(store.sessions(MIC).get(T0).runs().presentBytes()).isZero();
+        for (int at = 0; at < pcm.length; at += 3000) {
+            store.writePlaced(MIC, T0, at, 3000, at == 0 ? new ChunkLevel(-20f, false) : null);
+        }
+        store.writePlaced(MIC, T0, 0, 3000, null); // again: harmless
+        assertThatThrownBy(() -> store.writePlaced(MIC, T0, 1500, 3000, null)).hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> store.writePlaced(MIC, T0, 3001, 3000, null)).hasMessageContaining("whole 2-byte");
+        store.flush();
+        assertThat(readBack(MIC, T0, 0, pcm.length)).isEqualTo(pcm);
+        assertThat(readBack(SensorId.of("other"), T0, 0, other.length)).isEqualTo(other);
+        List<Float> levels = new ArrayList<>();
+        store.forEachLevel(MIC, T0, l -> levels.add(l.level().dbfs()));
+        assertThat(levels).containsExactly(-20f);
+        reopen();
+        assertThat(readBack(MIC, T0, 1234 * 2, 30_000)).isEqualTo(Arrays.copyOfRange(pcm, 1234 * 2, 1234 * 2 + 30_000));
+        deleteIndexLogs();
+        assertThat(store.reindex()).isEmpty();
+        assertThat(store.sessions(MIC).get(T0).runs().presentRanges(0, Long.MAX_VALUE))
+                .containsExactly(new long[] {0, pcm.length});
+        assertThat(readBack(MIC, T0, 0, pcm.length)).isEqualTo(pcm);
+    }
+
     @Test
     void rewritingTheSameChunkIsHarmlessButOverlapsAreRefused() {
         SessionMeta meta = session(MIC, T0, S16_MONO_16K, 100);

@@ -27,7 +27,9 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
- * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. Appends come from the ring's handler thread only.
+ * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. A
+ * chunk whose bytes were written into the store first ({@link #appendPlaced}) has its kind marked {@link #PLACED}
+ * and no data. Appends come from the ring's handler thread only.
  */
 public final class Journal implements AutoCloseable {
     /**
@@ -140,6 +142,7 @@ public final class Journal implements AutoCloseable {
     public long append(ChunkEvent e) {
         return append(
                 e.kind(),
+                0,
                 e.sensor(),
                 e.session(),
                 e.block(),
@@ -150,23 +153,45 @@ public final class Journal implements AutoCloseable {
                 e.silent());
     }
 
+    /**
+     * Appends a chunk whose bytes are in the store already (see {@link io.wavestash.storage.ChunkPlacer}): its place,
+     * length and level, not its data.
+     */
+    public long appendPlaced(ChunkEvent e) {
+        return append(
+                e.kind(),
+                PLACED,
+                e.sensor(),
+                e.session(),
+                e.block(),
+                e.blockEnd(),
+                null,
+                e.length(),
+                e.levelDbfs(),
+                e.silent());
+    }
+
+    /** Marks the kind byte of a chunk record whose data is in the store, not in the record. */
+    static final int PLACED = 0x80;
+
     /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
     public long appendSession(String sensor, byte[] json, int length) {
-        return append(ChunkEvent.Kind.SESSION, sensor, 0, 0, 0, json, length, Float.NaN, false);
+        return append(ChunkEvent.Kind.SESSION, 0, sensor, 0, 0, 0, json, length, Float.NaN, false);
     }
 
     /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
     public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
-        return append(ChunkEvent.Kind.DROPOUT, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
+        return append(ChunkEvent.Kind.DROPOUT, 0, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
     }
 
     /** Appends a timing anchor kept back earlier. */
     public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
-        return append(ChunkEvent.Kind.ANCHOR, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
+        return append(ChunkEvent.Kind.ANCHOR, 0, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
     }
 
     private long append(
             ChunkEvent.Kind kind,
+            int marks,
             String sensor,
             long session,
             long block,
@@ -177,13 +202,13 @@ public final class Journal implements AutoCloseable {
             boolean silent) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            b.writeByte((byte) kind.ordinal());
+            b.writeByte((byte) (kind.ordinal() | marks));
             b.writeUtf8(sensor);
             b.writeLong(session);
             b.writeLong(block);
             b.writeLong(blockEnd);
             b.writeInt(length);
-            if (length > 0) {
+            if (length > 0 && (marks & PLACED) == 0) {
                 b.write(data, 0, length);
             }
             if (kind == ChunkEvent.Kind.CHUNK && !Float.isNaN(level)) {
@@ -276,6 +301,8 @@ public final class Journal implements AutoCloseable {
         public float levelDbfs;
 
         public boolean silent;
+        /** A chunk whose bytes the store holds already: {@link #data} is not filled, {@link #length} says how many. */
+        public boolean placed;
     }
 
     /** Reads records in order. Not thread-safe; one per consumer. */
@@ -293,16 +320,20 @@ public final class Journal implements AutoCloseable {
                     return false;
                 }
                 Bytes<?> b = dc.wire().bytes();
-                r.kind = ChunkEvent.Kind.values()[b.readByte()];
+                int kind = b.readUnsignedByte();
+                r.kind = ChunkEvent.Kind.values()[kind & ~PLACED];
+                r.placed = (kind & PLACED) != 0;
                 r.sensor = b.readUtf8();
                 r.session = b.readLong();
                 r.block = b.readLong();
                 r.blockEnd = b.readLong();
                 r.length = b.readInt();
-                if (r.data.length < r.length) {
-                    r.data = new byte[Math.max(r.length, r.data.length * 2)];
+                if (!r.placed) {
+                    if (r.data.length < r.length) {
+                        r.data = new byte[Math.max(r.length, r.data.length * 2)];
+                    }
+                    b.read(r.data, 0, r.length);
                 }
-                b.read(r.data, 0, r.length);
                 if (b.readRemaining() >= 5) {
                     r.levelDbfs = b.readFloat();
                     r.silent = b.readByte() != 0;

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
  * space on the journal's disk: a chunk that would go below it is not journaled but recorded as a dropout, and
  * sessions and dropouts (a few bytes) have a lower floor of their own, so that the daemon keeps running, and
  * says what it lost, on a full disk. What could not be journaled is appended as soon as there is room again.
+ * With a {@link Placement}, a chunk's bytes go into the store and its record only says where (see there).
  */
 public final class JournalHandler implements EventHandler<ChunkEvent> {
     private static final Logger LOG = Logger.getLogger(JournalHandler.class.getName());
@@ -27,18 +28,50 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     private final IngestStats stats;
     private final DiskGuard guard;
     private final List<Object> backlog = new ArrayList<>();
+    private final Placement placement;
     private boolean full;
 
+    /** A handler that journals every chunk whole. */
     public JournalHandler(Journal journal, IngestStats stats, DiskGuard guard) {
+        this(journal, stats, guard, null);
+    }
+
+    private JournalHandler(Journal journal, IngestStats stats, DiskGuard guard, Placement placement) {
         this.journal = journal;
         this.stats = stats;
         this.guard = guard;
+        this.placement = placement;
+    }
+
+    /**
+     * A handler that writes chunks' bytes into the store, where it can ({@code store}'s placer, {@code storeGuard}
+     * watching the store's disk), and journals only where they went; the rest, and everything when the store
+     * cannot take bytes ahead, go into the journal whole. Nothing is placed until {@code materializer} has stored
+     * what the journal held before. The store's files are created on {@code preparing}.
+     */
+    public static JournalHandler placing(
+            Journal journal,
+            IngestStats stats,
+            DiskGuard guard,
+            io.wavestash.storage.ChunkStore store,
+            DiskGuard storeGuard,
+            Materializer materializer,
+            java.util.concurrent.Executor preparing) {
+        io.wavestash.storage.ChunkPlacer placer = store.placer();
+        return new JournalHandler(
+                journal,
+                stats,
+                guard,
+                placer == null ? null : new Placement(placer, storeGuard, materializer::replayed, preparing));
     }
 
     @Override
     public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
         switch (event.kind()) {
             case SESSION -> {
+                if (placement != null) {
+                    placement.session(event.sensor(), event.data(), event.length());
+                }
                 if (!drainBacklog() || !guard.take(event.length() + Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
                     backlog.add(new SessionRecord(event.sensor(), event.data().clone(), event.length()));
                     return;
@@ -46,8 +79,10 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                 journal.append(event);
             }
             case CHUNK -> {
-                // room for the chunk first: kept-back records are tiny and have a lower floor
-                if (!guard.take(event.length() + Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES) || !drainBacklog()) {
+                // room for the record first: kept-back records are tiny and have a lower floor
+                boolean room = guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES) && drainBacklog();
+                boolean placed = room && placement != null && placement.place(event);
+                if (!room || (!placed && !guard.take(event.length(), CHUNK_FLOOR_BYTES))) {
                     refuse(event.sensor(), event.session(), event.block(), event.block() + event.length());
                     return;
                 }
@@ -55,7 +90,12 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                     full = false;
                     LOG.warning("the journal's disk has room again: " + guard.dir());
                 }
-                journal.append(event);
+                if (placed) {
+                    journal.appendPlaced(event);
+                    stats.placed(event.sensor());
+                } else {
+                    journal.append(event);
+                }
                 stats.journaled(event.sensor(), event.length());
                 stats.captureToDurable.record(System.nanoTime() - event.publishedNanos(), TimeUnit.NANOSECONDS);
             }

@@ -77,6 +77,18 @@ public final class Materializer implements Runnable {
         this.positionFile = journal.dir().resolve(POSITION_FILE);
         this.position = readPosition(positionFile);
         this.published = position;
+        this.replayTo = journal.lastIndex();
+    }
+
+    /** The journal's last record when this materializer was made: what it finds there is applied again. */
+    private final long replayTo;
+
+    /**
+     * True once every record the journal held when this materializer was made is stored (and published): the store
+     * then holds every session that journal began.
+     */
+    public boolean replayed() {
+        return Math.max(published, position) >= replayTo;
     }
 
     /** The journal index of the last record applied and made durable in the store, or -1. */
@@ -232,7 +244,7 @@ public final class Materializer implements Runnable {
      */
     private boolean apply(Journal.Record r) {
         SensorId sensor = SensorId.of(r.sensor);
-        if (!guard.take(r.length + 4096L, STORE_FLOOR_BYTES)) {
+        if (!guard.take((r.placed ? 0 : r.length) + 4096L, STORE_FLOOR_BYTES)) {
             logOnce("the store's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
                     + "); chunks wait in the journal until there is room");
             return false;
@@ -249,12 +261,12 @@ public final class Materializer implements Runnable {
                 }
                 case CHUNK -> {
                     long began = System.nanoTime();
-                    store.write(
-                            sensor,
-                            r.session,
-                            r.block,
-                            ByteBuffer.wrap(r.data, 0, r.length),
-                            Float.isNaN(r.levelDbfs) ? null : new ChunkLevel(r.levelDbfs, r.silent));
+                    ChunkLevel level = Float.isNaN(r.levelDbfs) ? null : new ChunkLevel(r.levelDbfs, r.silent);
+                    if (r.placed) {
+                        store.writePlaced(sensor, r.session, r.block, r.length, level);
+                    } else {
+                        store.write(sensor, r.session, r.block, ByteBuffer.wrap(r.data, 0, r.length), level);
+                    }
                     stats.storeWrite.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
                     stats.stored(r.sensor, r.length);
                 }

@@ -25,6 +25,19 @@ public interface ChunkLayout {
     void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException;
 
     /**
+     * Where chunks' bytes may be written ahead of {@link #recordChunk}, from another thread; null (the default)
+     * when the layout writes a chunk's bytes only with its record.
+     */
+    default io.wavestash.storage.ChunkPlacer placer() {
+        return null;
+    }
+
+    /** Records one chunk whose bytes {@link #placer} wrote, as {@link #writeChunk} records a chunk it writes. */
+    default void recordChunk(SessionMeta meta, long block, int length) throws IOException {
+        throw new UnsupportedOperationException("this layout does not take chunks written ahead");
+    }
+
+    /**
      * Tells the layout that its writer stores again, after a crash, every chunk written since the last flush: what
      * only serves to rebuild the index may then wait for the flush ({@link #writePending}). By default nothing
      * waits.

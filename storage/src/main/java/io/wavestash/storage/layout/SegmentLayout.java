@@ -1,5 +1,6 @@
 package io.wavestash.storage.layout;
 
+import io.wavestash.storage.ChunkPlacer;
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.index.ChunkRuns;
 import io.wavestash.storage.index.SessionEntry;
@@ -65,8 +66,70 @@ public final class SegmentLayout extends Layouts {
 
     @Override
     public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
-        long slice = sliceBytes(meta);
         int length = pcm.remaining();
+        // all the data first, then the range records: a record is only ever written for a chunk that is whole
+        place(meta, block, pcm, false);
+        recordChunk(meta, block, length);
+    }
+
+    /**
+     * Writes a chunk's bytes into the slices it falls in, touching nothing else, so any thread may call it; with
+     * {@code onlyIfReady}, only into files ready for it, and false at the first that is not.
+     */
+    private boolean place(SessionMeta meta, long block, ByteBuffer pcm, boolean onlyIfReady) throws IOException {
+        long slice = sliceBytes(meta);
+        long at = block;
+        ByteBuffer rest = pcm.duplicate();
+        while (rest.hasRemaining()) {
+            long s = at / slice;
+            int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
+            String key = segmentKey(meta, s);
+            ByteBuffer part = rest.slice(rest.position(), n);
+            if (!onlyIfReady) {
+                files.writeAt(key, at - s * slice, part);
+            } else if (!files.writeAtIfReady(key, at - s * slice, part)) {
+                return false;
+            }
+            rest.position(rest.position() + n);
+            at += n;
+        }
+        return true;
+    }
+
+    /** Files write in place: a chunk's bytes may go ahead, from another thread, of its range records. */
+    @Override
+    public ChunkPlacer placer() {
+        if (!files.writesInPlace()) {
+            return null;
+        }
+        return new ChunkPlacer() {
+            @Override
+            public boolean isNew(SessionMeta meta) throws IOException {
+                return files.size(metaKey(meta)) < 0;
+            }
+
+            @Override
+            public boolean place(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
+                return SegmentLayout.this.place(meta, block, pcm, true);
+            }
+
+            @Override
+            public long prepare(SessionMeta meta, long block) throws IOException {
+                long s = block / sliceBytes(meta);
+                files.prepare(segmentKey(meta, s));
+                return (s + 1) * sliceBytes(meta);
+            }
+
+            @Override
+            public long span(SessionMeta meta) {
+                return sliceBytes(meta);
+            }
+        };
+    }
+
+    /** Appends the range record of a chunk whose bytes are in its slices to the log of each slice. */
+    @Override
+    public void recordChunk(SessionMeta meta, long block, int length) throws IOException {
         byte[] record = new byte[RECORD_BYTES];
         ByteBuffer b = ByteBuffer.wrap(record)
                 .order(ByteOrder.LITTLE_ENDIAN)
@@ -75,21 +138,9 @@ public final class SegmentLayout extends Layouts {
         CRC32C crc = new CRC32C();
         crc.update(record, 0, 12);
         b.putInt((int) crc.getValue());
-        // all the data first, then the range records: a record is only ever written for a chunk that is whole
-        long at = block;
-        ByteBuffer rest = pcm.duplicate();
-        java.util.List<String> touched = new java.util.ArrayList<>(2);
-        while (rest.hasRemaining()) {
-            long s = at / slice;
-            int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
-            String key = segmentKey(meta, s);
-            files.writeAt(key, at - s * slice, rest.slice(rest.position(), n));
-            touched.add(key);
-            rest.position(rest.position() + n);
-            at += n;
-        }
-        for (String key : touched) {
-            String log = key + RANGES_SUFFIX;
+        long slice = sliceBytes(meta);
+        for (long s = block / slice, last = (block + length - 1) / slice; s <= last; s++) {
+            String log = segmentKey(meta, s) + RANGES_SUFFIX;
             if (!holdBack) {
                 files.append(log, ByteBuffer.wrap(record));
                 continue;

@@ -210,6 +210,70 @@ public final class LocalPersister implements RandomAccessPersister {
         }
     }
 
+    /**
+     * Opens the file (created if need be) and keeps its channel among those kept open. The file system's calls are
+     * made without holding this persister's lock, so that writes to files already open go on meanwhile.
+     */
+    @Override
+    public void prepare(String key) throws IOException {
+        Path path = resolve(key);
+        synchronized (this) {
+            FileChannel open = channels.get(path);
+            if (open != null && open.isOpen()) {
+                return;
+            }
+        }
+        boolean existed = Files.exists(path);
+        Files.createDirectories(path.getParent());
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        synchronized (this) {
+            FileChannel open = channels.get(path);
+            if (open != null && open.isOpen()) {
+                closeQuietly(channel); // opened meanwhile by a writer
+                return;
+            }
+            channels.put(path, channel);
+        }
+        if (!existed) {
+            written(path, false);
+        }
+    }
+
+    /**
+     * Writes without holding this persister's lock during the write: a channel closed meanwhile (the least
+     * recently used, among many) makes it false, and the bytes are written again elsewhere.
+     */
+    @Override
+    public boolean writeAtIfReady(String key, long offset, ByteBuffer bytes) throws IOException {
+        Path path = resolve(key);
+        FileChannel channel;
+        synchronized (this) {
+            channel = channels.get(path);
+        }
+        if (channel == null || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            for (long at = offset; bytes.hasRemaining(); ) {
+                at += channel.write(bytes, at);
+            }
+        } catch (ClosedChannelException closed) {
+            if (Thread.interrupted()) { // an interrupt closes the channel too: keep saying it happened
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+        if (fsync == FsyncPolicy.CHUNK) {
+            channel.force(false);
+        } else if (fsync == FsyncPolicy.BATCH) {
+            synchronized (this) {
+                unsyncedFiles.add(path);
+            }
+        }
+        return true;
+    }
+
     @Override
     public synchronized long append(String key, ByteBuffer bytes) throws IOException {
         long at = channel(key).size();
@@ -245,6 +309,12 @@ public final class LocalPersister implements RandomAccessPersister {
             pruneEmptyDirs(path.getParent());
         }
         return deleted;
+    }
+
+    /** A file's bytes are where they stay once written. */
+    @Override
+    public boolean writesInPlace() {
+        return true;
     }
 
     /** Two reads per core: enough to hide a cold disk's latency, few enough not to thrash a warm cache. */

@@ -9,6 +9,29 @@ public interface RandomAccessPersister extends Persister {
     /** Writes {@code bytes} at {@code offset}, creating the object if needed. */
     void writeAt(String key, long offset, ByteBuffer bytes) throws IOException;
 
+    /**
+     * True when {@link #writeAt} puts bytes where they stay, so that they may be written ahead of what records
+     * them, from another thread (files); false when the object is only put together later.
+     */
+    default boolean writesInPlace() {
+        return false;
+    }
+
+    /**
+     * Creates an object if needed and keeps it ready for {@link #writeAtIfReady}, where {@link #writesInPlace};
+     * elsewhere nothing.
+     */
+    default void prepare(String key) throws IOException {}
+
+    /**
+     * As {@link #writeAt}, where the object is ready for writing (prepared, or written, and not closed since):
+     * false, writing nothing, where it is not. Creating an object takes several calls to the file system, which
+     * a writer that must not wait can leave to {@link #prepare} on another thread.
+     */
+    default boolean writeAtIfReady(String key, long offset, ByteBuffer bytes) throws IOException {
+        return false;
+    }
+
     /** Appends {@code bytes}, creating the object if needed; returns the offset they were written at. */
     long append(String key, ByteBuffer bytes) throws IOException;
 
