@@ -63,6 +63,10 @@ final class Placement {
         } catch (RuntimeException e) {
             return; // the store refuses it too, and says why
         }
+        if (begun.size() >= BEGUN_LIMIT) {
+            // the store's own check covers sessions begun long ago: their metadata is stored by now
+            begun.clear();
+        }
         boolean first = begun.add(sensor + "@" + meta.startEpochMicros());
         if (!first
                 || meta.sensor().isQualified()
@@ -142,6 +146,8 @@ final class Placement {
     }
 
     private static final long RETRY_NANOS = 1_000_000_000L;
+    /** Sessions remembered as begun before the oldest are forgotten. */
+    private static final int BEGUN_LIMIT = 1 << 16;
 
     private void logOnce(String message) {
         String cause = message.replaceAll("\\d+", "#");
