@@ -1,8 +1,6 @@
 package io.wavestash.ingest;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
@@ -30,21 +28,6 @@ public final class Background {
 
     private Background() {}
 
-    /** The C library calls used, as JNA binds them. */
-    private interface LibC extends Library {
-        int gettid();
-
-        int getpid();
-
-        int getpriority(int which, int who) throws LastErrorException;
-
-        int setpriority(int which, int who, int prio) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final LibC C = Native.load("c", LibC.class);
-    }
-
     /** A factory of daemon threads called {@code name} that run their work at background priority. */
     public static ThreadFactory threads(String name) {
         return work -> {
@@ -70,7 +53,7 @@ public final class Background {
             return Integer.MIN_VALUE;
         }
         try {
-            LibC c = Holder.C;
+            LibC c = LibC.get();
             int tid = c.gettid();
             int nice = Math.min(LOWEST, c.getpriority(PRIO_PROCESS, c.getpid()) + NICE);
             if (c.getpriority(PRIO_PROCESS, tid) < nice) {

@@ -1,11 +1,10 @@
 package io.wavestash.ingest.journal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.wavestash.ingest.DiskGuard;
+import io.wavestash.ingest.LibC;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -39,15 +38,6 @@ final class PageToucher implements Runnable {
 
     private static final int MADV_POPULATE_WRITE = 23;
     private static final int EINVAL = 22;
-
-    /** The C library's {@code madvise}, as JNA binds it. */
-    private interface LibC extends Library {
-        int madvise(Pointer address, long length, int advice) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final LibC C = Native.load("c", LibC.class);
-    }
 
     /** False once {@code MADV_POPULATE_WRITE} turned out not to be there (an older kernel, not Linux). */
     private boolean populate = Platform.isLinux();
@@ -158,7 +148,7 @@ final class PageToucher implements Runnable {
             return false;
         }
         try {
-            Holder.C.madvise(new Pointer(store.addressForWrite(from)), to - from, MADV_POPULATE_WRITE);
+            LibC.get().madvise(new Pointer(store.addressForWrite(from)), to - from, MADV_POPULATE_WRITE);
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINVAL) {

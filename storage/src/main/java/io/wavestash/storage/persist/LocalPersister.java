@@ -198,46 +198,13 @@ public final class LocalPersister implements RandomAccessPersister {
 
     @Override
     public synchronized void writeAt(String key, long offset, ByteBuffer bytes) throws IOException {
-        FileChannel channel = channel(key);
-        long at = offset;
-        while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
-        }
-        if (fsync == FsyncPolicy.CHUNK) {
-            channel.force(false);
-        } else if (fsync == FsyncPolicy.BATCH) {
-            unsyncedFiles.add(resolve(key));
-        }
+        write(channel(key), resolve(key), offset, bytes);
     }
 
-    /**
-     * Opens the file (created if need be) and keeps its channel among those kept open. The file system's calls are
-     * made without holding this persister's lock, so that writes to files already open go on meanwhile.
-     */
+    /** Opens the file (created if need be) and keeps its channel among those kept open. */
     @Override
     public void prepare(String key) throws IOException {
-        Path path = resolve(key);
-        synchronized (this) {
-            FileChannel open = channels.get(path);
-            if (open != null && open.isOpen()) {
-                return;
-            }
-        }
-        boolean existed = Files.exists(path);
-        Files.createDirectories(path.getParent());
-        FileChannel channel =
-                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        synchronized (this) {
-            FileChannel open = channels.get(path);
-            if (open != null && open.isOpen()) {
-                closeQuietly(channel); // opened meanwhile by a writer
-                return;
-            }
-            channels.put(path, channel);
-        }
-        if (!existed) {
-            written(path, false);
-        }
+        channel(key);
     }
 
     /**
@@ -255,14 +222,20 @@ public final class LocalPersister implements RandomAccessPersister {
             return false;
         }
         try {
-            for (long at = offset; bytes.hasRemaining(); ) {
-                at += channel.write(bytes, at);
-            }
+            write(channel, path, offset, bytes);
         } catch (ClosedChannelException closed) {
             if (Thread.interrupted()) { // an interrupt closes the channel too: keep saying it happened
                 Thread.currentThread().interrupt();
             }
             return false;
+        }
+        return true;
+    }
+
+    /** Writes all of {@code bytes} at {@code offset}, then forces them or notes the file to force, per the policy. */
+    private void write(FileChannel channel, Path path, long offset, ByteBuffer bytes) throws IOException {
+        for (long at = offset; bytes.hasRemaining(); ) {
+            at += channel.write(bytes, at);
         }
         if (fsync == FsyncPolicy.CHUNK) {
             channel.force(false);
@@ -271,7 +244,6 @@ public final class LocalPersister implements RandomAccessPersister {
                 unsyncedFiles.add(path);
             }
         }
-        return true;
     }
 
     @Override
@@ -564,20 +536,34 @@ public final class LocalPersister implements RandomAccessPersister {
         return relative.replace(java.io.File.separatorChar, '/');
     }
 
-    /** The cached writable channel of an object, created if needed. */
-    private synchronized FileChannel channel(String key) throws IOException {
+    /**
+     * The cached writable channel of an object, created if needed. The file system's calls that create and open it
+     * are made without holding this persister's lock (unless the caller holds it), so that writes to files already
+     * open go on meanwhile.
+     */
+    private FileChannel channel(String key) throws IOException {
         Path path = resolve(key);
-        FileChannel channel = channels.get(path);
-        if (channel != null && channel.isOpen()) {
-            return channel;
+        synchronized (this) {
+            FileChannel open = channels.get(path);
+            if (open != null && open.isOpen()) {
+                return open;
+            }
         }
         boolean existed = Files.exists(path);
         Files.createDirectories(path.getParent());
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        synchronized (this) {
+            FileChannel open = channels.get(path);
+            if (open != null && open.isOpen()) {
+                closeQuietly(channel); // opened meanwhile by another thread
+                return open;
+            }
+            channels.put(path, channel);
+        }
         if (!existed) {
             written(path, false);
         }
-        channels.put(path, channel);
         return channel;
     }
 
