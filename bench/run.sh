@@ -152,10 +152,12 @@ commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io
 # --- 3. real time: capacity and latency ------------------------------------------------------------------------
 realtime() { # name sensors seconds
   local name="$1" sensors="$2" seconds="$3" need free
-  need=$(( 2 * sensors * 96000 * seconds + (4 << 30) )) # the journal holds what the store has not taken yet
+  # each byte is written once, into the store; the journal holds the chunks it could not place there (a session's
+  # first, any while a file is being created) until the commit after them: a tenth more, and room to spare
+  need=$(( sensors * 96000 * seconds * 11 / 10 + (6 << 30) ))
   free=$(free_bytes)
   if [ "$free" -lt "$need" ]; then
-    seconds=$(( (free - (4 << 30)) / (2 * sensors * 96000) ))
+    seconds=$(( (free - (6 << 30)) * 10 / (11 * sensors * 96000) ))
     say "   only $((free >> 30)) GiB free: $name runs ${seconds} s instead of $3 s"
     R[$name.shortened]="$3"
   fi
