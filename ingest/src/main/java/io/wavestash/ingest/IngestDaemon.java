@@ -339,6 +339,7 @@ public final class IngestDaemon implements AutoCloseable {
         try {
             ring.close();
             preparing.shutdown();
+            preparing.awaitTermination(1, TimeUnit.MINUTES); // a file it is creating, before the store closes
             materializer.stop();
             materializerThread.join();
         } catch (InterruptedException e) {

@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -58,7 +57,7 @@ public final class Materializer implements Runnable {
 
     private static final long DRAINED_RECENTLY_NANOS = 1_000_000_000L;
 
-    private String lastFailure;
+    private final RepeatedWarnings warnings = new RepeatedWarnings(LOG);
 
     /** Free space the store's writes leave, above the journal's own floor, so the journal always has room. */
     public static final long STORE_FLOOR_BYTES = JournalHandler.CHUNK_FLOOR_BYTES + (16L << 20);
@@ -203,7 +202,7 @@ public final class Materializer implements Runnable {
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
-            logOnce("cannot make stored chunks durable, will try again: " + e.getCause());
+            warnings.warn("cannot make stored chunks durable, will try again: " + e.getCause());
             return null;
         }
     }
@@ -245,7 +244,7 @@ public final class Materializer implements Runnable {
     private boolean apply(Journal.Record r) {
         SensorId sensor = SensorId.of(r.sensor);
         if (!guard.take((r.placed ? 0 : r.length) + 4096L, STORE_FLOOR_BYTES)) {
-            logOnce("the store's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
+            warnings.warn("the store's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
                     + "); chunks wait in the journal until there is room");
             return false;
         }
@@ -275,7 +274,7 @@ public final class Materializer implements Runnable {
             }
         } catch (StoreException e) {
             if (e.getCause() instanceof IOException) {
-                logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "),"
+                warnings.warn("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "),"
                         + " will try again: " + e.getMessage());
                 return false;
             }
@@ -283,7 +282,7 @@ public final class Materializer implements Runnable {
         } catch (IllegalArgumentException e) {
             skip(r, e);
         } catch (UncheckedIOException e) {
-            logOnce("cannot store journal record " + r.index + ", will try again: " + e.getMessage());
+            warnings.warn("cannot store journal record " + r.index + ", will try again: " + e.getMessage());
             return false;
         }
         return true;
@@ -291,7 +290,7 @@ public final class Materializer implements Runnable {
 
     private void skip(Journal.Record r, RuntimeException e) {
         stats.writeFailures.increment();
-        logOnce("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
+        warnings.warn("cannot store journal record " + r.index + " (" + r.kind + " of sensor " + r.sensor + "): "
                 + e.getMessage());
     }
 
@@ -302,7 +301,7 @@ public final class Materializer implements Runnable {
             published = applied;
             return true;
         } catch (StoreException | UncheckedIOException e) {
-            logOnce("cannot publish stored chunks, will try again: " + e.getMessage());
+            warnings.warn("cannot publish stored chunks, will try again: " + e.getMessage());
             return false;
         }
     }
@@ -323,7 +322,7 @@ public final class Materializer implements Runnable {
             published = applied;
             return force;
         } catch (StoreException | UncheckedIOException e) {
-            logOnce("cannot make stored chunks durable, will try again: " + e.getMessage());
+            warnings.warn("cannot make stored chunks durable, will try again: " + e.getMessage());
             return null;
         }
     }
@@ -334,14 +333,14 @@ public final class Materializer implements Runnable {
             force.run();
             writePosition(applied);
         } catch (StoreException | UncheckedIOException e) {
-            logOnce("cannot make stored chunks durable, will try again: " + e.getMessage());
+            warnings.warn("cannot make stored chunks durable, will try again: " + e.getMessage());
             return false;
         }
         position = applied;
         try {
             journal.deleteCyclesBefore(applied);
         } catch (IOException e) {
-            logOnce("cannot delete materialized journal cycles: " + e.getMessage());
+            warnings.warn("cannot delete materialized journal cycles: " + e.getMessage());
         }
         return true;
     }
@@ -367,14 +366,6 @@ public final class Materializer implements Runnable {
             return -1;
         } catch (NumberFormatException e) {
             throw new IOException(file + ": not a journal position", e);
-        }
-    }
-
-    private synchronized void logOnce(String message) {
-        String cause = message.replaceAll("\\d+", "#");
-        if (!cause.equals(lastFailure)) {
-            LOG.log(Level.WARNING, message);
-            lastFailure = cause;
         }
     }
 }

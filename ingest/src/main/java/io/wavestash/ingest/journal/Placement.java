@@ -41,7 +41,7 @@ final class Placement {
     /** Every session begun in this run, by sensor and start: one begun again is not placed into. */
     private final Set<String> begun = new HashSet<>();
 
-    private String lastFailure;
+    private final RepeatedWarnings warnings = new RepeatedWarnings(LOG);
 
     /**
      * Places with {@code placer} while the store's disk ({@code guard}) keeps the store's floor, once {@code
@@ -81,8 +81,8 @@ final class Placement {
                 prepare(p, 0);
             }
         } catch (IOException | RuntimeException e) {
-            logOnce("cannot tell whether the store holds session " + meta.startEpochMicros() + " of sensor " + sensor
-                    + "; its chunks go into the journal whole: " + e.getMessage());
+            warnings.warn("cannot tell whether the store holds session " + meta.startEpochMicros() + " of sensor "
+                    + sensor + "; its chunks go into the journal whole: " + e.getMessage());
         }
     }
 
@@ -114,8 +114,8 @@ final class Placement {
             prepare(p, e.block()); // not ready (yet, or any more: closed as the least recently written)
             return false;
         } catch (IOException | RuntimeException failed) {
-            logOnce("cannot write a chunk of sensor " + e.sensor() + " into the store; it goes into the journal whole: "
-                    + failed.getMessage());
+            warnings.warn("cannot write a chunk of sensor " + e.sensor()
+                    + " into the store; it goes into the journal whole: " + failed.getMessage());
             return false;
         }
     }
@@ -148,14 +148,6 @@ final class Placement {
     private static final long RETRY_NANOS = 1_000_000_000L;
     /** Sessions remembered as begun before the oldest are forgotten. */
     private static final int BEGUN_LIMIT = 1 << 16;
-
-    private void logOnce(String message) {
-        String cause = message.replaceAll("\\d+", "#");
-        if (!cause.equals(lastFailure)) {
-            LOG.warning(message);
-            lastFailure = cause;
-        }
-    }
 
     private static final class Placing {
         final SessionMeta meta;
