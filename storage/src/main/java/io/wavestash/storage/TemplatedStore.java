@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -27,6 +28,14 @@ final class TemplatedStore implements ChunkStore {
     private final Runnable onClose;
     private final BooleanSupplier logsCurrent;
     private final ChunkPlacer placer;
+    /**
+     * Sessions whose dropouts changed since the last flush, and those whose timing anchors did: each one's file
+     * is rewritten once, at the flush, instead of once per record. Readers follow the index's logs, which hold
+     * every record; the files serve a rebuild of the index, which also waits for a flush.
+     */
+    private final Set<Session> dropoutsChanged = new LinkedHashSet<>();
+
+    private final Set<Session> anchorsChanged = new LinkedHashSet<>();
     private boolean closed;
 
     TemplatedStore(
@@ -138,15 +147,13 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void recordAnchor(SensorId sensor, long session, long frame, long offsetNanos) {
         requireWritable();
-        SessionEntry entry = requireSession(sensor, session);
+        requireSession(sensor, session);
         if (frame <= 0) {
             throw new StoreException("timing anchor at frame " + frame + " of sensor " + sensor
                     + ": anchors are at positive frames (frame 0 is the session start)");
         }
         if (index.addAnchor(sensor, session, frame, offsetNanos)) {
-            io(
-                    () -> layout.writeAnchors(entry.meta(), entry.anchors().all()),
-                    "record a timing anchor of sensor " + sensor);
+            anchorsChanged.add(new Session(sensor, session));
         }
     }
 
@@ -166,9 +173,7 @@ final class TemplatedStore implements ChunkStore {
                     + " is not a range of whole frames");
         }
         if (index.addDropout(sensor, session, fromBlock, toBlock)) {
-            io(
-                    () -> layout.writeDropouts(entry.meta(), entry.dropouts().all()),
-                    "record a dropout of sensor " + sensor);
+            dropoutsChanged.add(new Session(sensor, session));
         }
     }
 
@@ -177,13 +182,36 @@ final class TemplatedStore implements ChunkStore {
         requireWritable();
         io(
                 () -> {
-                    layout.writePending();
+                    writeHeldBack();
                     persister.sync();
                     index.flush();
                     persister.sync();
                 },
                 "flush");
     }
+
+    /**
+     * Writes the dropouts and anchors files of the sessions whose records changed (a deleted session's are gone
+     * with it), then what the layout held back. A file that fails stays to be written at the next flush.
+     */
+    private void writeHeldBack() throws IOException {
+        for (Set<Session> changed : List.of(dropoutsChanged, anchorsChanged)) {
+            for (var it = changed.iterator(); it.hasNext(); ) {
+                Session s = it.next();
+                SessionEntry entry = index.session(s.sensor, s.start);
+                if (entry != null && changed == dropoutsChanged) {
+                    layout.writeDropouts(entry.meta(), entry.dropouts().all());
+                } else if (entry != null) {
+                    layout.writeAnchors(entry.meta(), entry.anchors().all());
+                }
+                it.remove();
+            }
+        }
+        layout.writePending();
+    }
+
+    /** A session of a sensor, by its start. */
+    private record Session(SensorId sensor, long start) {}
 
     @Override
     public synchronized void replayedUntilFlush() {
@@ -202,7 +230,7 @@ final class TemplatedStore implements ChunkStore {
         Persister.Forcing[] forcing = new Persister.Forcing[1];
         io(
                 () -> {
-                    layout.writePending();
+                    writeHeldBack();
                     index.flush();
                     forcing[0] = persister.startSync();
                 },

@@ -354,6 +354,31 @@ public abstract class StoreContract {
     }
 
     @Test
+    void dropoutsAndAnchorsOfManyFlushesSurviveARebuildAndADeletedSessionLeavesNoFiles() throws IOException {
+        SessionMeta kept = session(MIC, T0, S16_MONO_16K, 1600);
+        SessionMeta gone = session(MIC, T0 + 60_000_000L, S16_MONO_16K, 1600);
+        for (int i = 0; i < 20; i++) {
+            store.recordDropout(MIC, T0, i * 6400L, i * 6400L + 3200);
+            store.recordAnchor(MIC, T0, (i + 1) * 1600L, i + 1);
+            store.recordDropout(MIC, gone.startEpochMicros(), i * 6400L, i * 6400L + 3200);
+            if (i % 7 == 6) {
+                store.flush();
+            }
+        }
+        store.deleteSession(MIC, gone.startEpochMicros()); // its dropouts are not written yet
+        store.flush();
+        List<String> keys = new ArrayList<>();
+        persister.list("", o -> keys.add(o.key()));
+        assertThat(keys.stream().filter(k -> k.endsWith("/dropouts.json"))).hasSize(1);
+        deleteIndexLogs();
+        assertThat(store.reindex()).isEmpty();
+        SessionEntry entry = store.sessions(MIC).get(kept.startEpochMicros());
+        assertThat(entry.dropouts().all()).hasSize(20);
+        assertThat(entry.anchors().all()).hasSize(20);
+        assertThat(store.sessions(MIC)).containsOnlyKeys(kept.startEpochMicros());
+    }
+
+    @Test
     void timingAnchorsMapInstantsToSamplesAndSurviveReopeningAndARebuild() throws IOException {
         SessionMeta meta = session(MIC, T0, S16_MONO_16K, 1600);
         byte[] pcm = noise(3200 * 10, 17); // one second
