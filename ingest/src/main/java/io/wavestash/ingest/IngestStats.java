@@ -53,7 +53,8 @@ public final class IngestStats {
     }
 
     public Sensor sensor(String id) {
-        return sensors.computeIfAbsent(id, k -> new Sensor());
+        Sensor s = sensors.get(id); // without the lock computeIfAbsent may take, on every chunk
+        return s != null ? s : sensors.computeIfAbsent(id, k -> new Sensor());
     }
 
     public Map<String, Sensor> sensors() {

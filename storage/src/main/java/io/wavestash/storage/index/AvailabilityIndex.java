@@ -55,7 +55,8 @@ public final class AvailabilityIndex {
 
     private final RandomAccessPersister persister;
     private final String dir;
-    private final Map<SensorId, SensorLog> logs = new TreeMap<>();
+    /** By sensor; unordered, for a lookup per record: listings sort. */
+    private final Map<SensorId, SensorLog> logs = new HashMap<>();
     /** Set when the in-memory index was rebuilt without persisting: the logs on disk are stale. */
     private boolean detached;
 
@@ -83,6 +84,8 @@ public final class AvailabilityIndex {
         long readOffset;
         /** The log's size when it was last written whole (0: never by this process). */
         long compactedBytes;
+        /** The log's key, once flushed: a flush appends to every sensor's log each time. */
+        String key;
 
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     }
@@ -261,7 +264,7 @@ public final class AvailabilityIndex {
             if (log.pending.size() == 0) {
                 continue;
             }
-            String key = key(e.getKey());
+            String key = log.key != null ? log.key : (log.key = key(e.getKey()));
             if (log.generation == 0) {
                 log.generation = newGeneration();
                 persister.write(key, header(log.generation));

@@ -1,6 +1,7 @@
 package io.wavestash.storage.layout;
 
 import io.wavestash.storage.ChunkPlacer;
+import io.wavestash.storage.SensorId;
 import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.index.ChunkRuns;
 import io.wavestash.storage.index.SessionEntry;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +44,8 @@ public final class SegmentLayout extends Layouts {
     private boolean holdBack;
     /** Range records not yet written, by log key, in the order they came. */
     private final Map<String, ByteArrayOutputStream> pending = new LinkedHashMap<>();
+    /** The keys the writer (under its store's lock) formats. */
+    private final SliceKeys writing = new SliceKeys();
 
     public SegmentLayout(RandomAccessPersister persister, KeyTemplate template, int sliceSeconds, String device) {
         super(persister, template, device);
@@ -68,7 +72,7 @@ public final class SegmentLayout extends Layouts {
     public void writeChunk(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
         int length = pcm.remaining();
         // all the data first, then the range records: a record is only ever written for a chunk that is whole
-        place(meta, block, pcm, false);
+        place(writing, meta, block, pcm, false);
         recordChunk(meta, block, length);
     }
 
@@ -76,14 +80,15 @@ public final class SegmentLayout extends Layouts {
      * Writes a chunk's bytes into the slices it falls in, touching nothing else, so any thread may call it; with
      * {@code onlyIfReady}, only into files ready for it, and false at the first that is not.
      */
-    private boolean place(SessionMeta meta, long block, ByteBuffer pcm, boolean onlyIfReady) throws IOException {
+    private boolean place(SliceKeys keys, SessionMeta meta, long block, ByteBuffer pcm, boolean onlyIfReady)
+            throws IOException {
         long slice = sliceBytes(meta);
         long at = block;
         ByteBuffer rest = pcm.duplicate();
         while (rest.hasRemaining()) {
             long s = at / slice;
             int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
-            String key = segmentKey(meta, s);
+            String key = keys.of(meta, s).segment;
             ByteBuffer part = rest.slice(rest.position(), n);
             if (!onlyIfReady) {
                 files.writeAt(key, at - s * slice, part);
@@ -103,6 +108,9 @@ public final class SegmentLayout extends Layouts {
             return null;
         }
         return new ChunkPlacer() {
+            /** The keys the placing thread formats. */
+            private final SliceKeys placing = new SliceKeys();
+
             @Override
             public boolean isNew(SessionMeta meta) throws IOException {
                 return files.size(metaKey(meta)) < 0;
@@ -110,7 +118,7 @@ public final class SegmentLayout extends Layouts {
 
             @Override
             public boolean place(SessionMeta meta, long block, ByteBuffer pcm) throws IOException {
-                return SegmentLayout.this.place(meta, block, pcm, true);
+                return SegmentLayout.this.place(placing, meta, block, pcm, true);
             }
 
             @Override
@@ -140,7 +148,7 @@ public final class SegmentLayout extends Layouts {
         b.putInt((int) crc.getValue());
         long slice = sliceBytes(meta);
         for (long s = block / slice, last = (block + length - 1) / slice; s <= last; s++) {
-            String log = segmentKey(meta, s) + RANGES_SUFFIX;
+            String log = writing.of(meta, s).log;
             if (!holdBack) {
                 files.append(log, ByteBuffer.wrap(record));
                 continue;
@@ -167,6 +175,33 @@ public final class SegmentLayout extends Layouts {
         files.append(log, ByteBuffer.wrap(held.toByteArray()));
         held.reset();
     }
+
+    /**
+     * The keys of the slice each sensor wrote last, formatted once: a sensor writes a slice's chunks one after
+     * another, and formatting the keys of each cost more than writing its range record. One thread uses one.
+     */
+    private final class SliceKeys {
+        private final Map<SensorId, Slice> last = new HashMap<>();
+
+        Slice of(SessionMeta meta, long slice) {
+            Slice s = last.get(meta.sensor());
+            if (s == null || s.session != meta.startEpochMicros() || s.slice != slice) {
+                if (last.size() >= SLICE_KEYS_LIMIT) {
+                    last.clear();
+                }
+                String segment = segmentKey(meta, slice);
+                s = new Slice(meta.startEpochMicros(), slice, segment, segment + RANGES_SUFFIX);
+                last.put(meta.sensor(), s);
+            }
+            return s;
+        }
+    }
+
+    /** A slice of a session and the keys of its segment and range log. */
+    private record Slice(long session, long slice, String segment, String log) {}
+
+    /** Sensors whose last slice's keys are kept; more, and all are formatted again. */
+    private static final int SLICE_KEYS_LIMIT = 1 << 16;
 
     @Override
     public void read(SessionEntry session, long byteFrom, ByteBuffer dst) throws IOException {
