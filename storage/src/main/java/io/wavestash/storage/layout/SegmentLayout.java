@@ -124,7 +124,9 @@ public final class SegmentLayout extends Layouts {
             @Override
             public long prepare(SessionMeta meta, long block) throws IOException {
                 long s = block / sliceBytes(meta);
-                files.prepare(segmentKey(meta, s));
+                String segment = segmentKey(meta, s);
+                files.prepare(segment);
+                files.prepare(segment + RANGES_SUFFIX); // its range log, which the writer opens otherwise
                 return (s + 1) * sliceBytes(meta);
             }
 

@@ -483,8 +483,10 @@ public final class LocalPersister implements RandomAccessPersister {
     }
 
     /**
-     * Files kept open for writing (segments and index logs, two a sensor), least recently used closed first: a
-     * quarter of the descriptors the process may open, up to 4,096. Asked of the platform the first time a file
+     * Files kept open for writing (a sensor's segment, its range log and the sensor's index log: three a sensor,
+     * and one more a sensor while the next segment is made ready), least recently used closed first: half the
+     * descriptors the process may open, up to 65,536. A sensor writes each of its files every second or more
+     * often, so fewer open files than that cycle closes and opens them all the time. Asked of the platform the first time a file
      * is kept open, so a process that only reads does not start the management beans.
      */
     private static final class OpenChannels {
@@ -493,7 +495,7 @@ public final class LocalPersister implements RandomAccessPersister {
 
     private static int openChannels() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-            return (int) Math.max(64, Math.min(4_096, unix.getMaxFileDescriptorCount() / 4));
+            return (int) Math.max(64, Math.min(65_536, unix.getMaxFileDescriptorCount() / 2));
         }
         return 64;
     }
