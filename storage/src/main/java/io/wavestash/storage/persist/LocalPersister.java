@@ -486,8 +486,8 @@ public final class LocalPersister implements RandomAccessPersister {
      * Files kept open for writing (a sensor's segment, its range log and the sensor's index log: three a sensor,
      * and one more a sensor while the next segment is made ready), least recently used closed first: half the
      * descriptors the process may open, up to 65,536. A sensor writes each of its files every second or more
-     * often, so fewer open files than that cycle closes and opens them all the time. Asked of the platform the first time a file
-     * is kept open, so a process that only reads does not start the management beans.
+     * often, so fewer open files than that closes and opens them all the time. Asked of the platform the first
+     * time a file is kept open, so a process that only reads does not start the management beans.
      */
     private static final class OpenChannels {
         static final int LIMIT = openChannels();
