@@ -99,7 +99,7 @@ final class TemplatedStore implements ChunkStore {
     @Override
     public synchronized void writePlaced(SensorId sensor, long session, long block, int length, ChunkLevel level) {
         if (placer == null) {
-            throw new StoreException("store at " + config.where() + " does not take chunks written ahead");
+            ChunkStore.super.writePlaced(sensor, session, block, length, level); // refuses
         }
         SessionEntry entry = toStore(sensor, session, block, length);
         if (entry != null) {
@@ -195,19 +195,30 @@ final class TemplatedStore implements ChunkStore {
      * with it), then what the layout held back. A file that fails stays to be written at the next flush.
      */
     private void writeHeldBack() throws IOException {
-        for (Set<Session> changed : List.of(dropoutsChanged, anchorsChanged)) {
-            for (var it = changed.iterator(); it.hasNext(); ) {
-                Session s = it.next();
-                SessionEntry entry = index.session(s.sensor, s.start);
-                if (entry != null && changed == dropoutsChanged) {
-                    layout.writeDropouts(entry.meta(), entry.dropouts().all());
-                } else if (entry != null) {
-                    layout.writeAnchors(entry.meta(), entry.anchors().all());
-                }
-                it.remove();
-            }
-        }
+        writeEach(
+                dropoutsChanged,
+                entry -> layout.writeDropouts(entry.meta(), entry.dropouts().all()));
+        writeEach(
+                anchorsChanged,
+                entry -> layout.writeAnchors(entry.meta(), entry.anchors().all()));
         layout.writePending();
+    }
+
+    /** Writes each session in {@code changed} that is still in the index, and takes it out once written. */
+    private void writeEach(Set<Session> changed, SessionWrite write) throws IOException {
+        for (var it = changed.iterator(); it.hasNext(); ) {
+            Session s = it.next();
+            SessionEntry entry = index.session(s.sensor, s.start);
+            if (entry != null) {
+                write.to(entry);
+            }
+            it.remove();
+        }
+    }
+
+    /** A file of a session written from its index entry. */
+    private interface SessionWrite {
+        void to(SessionEntry entry) throws IOException;
     }
 
     /** A session of a sensor, by its start. */

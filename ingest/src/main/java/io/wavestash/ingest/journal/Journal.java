@@ -140,17 +140,7 @@ public final class Journal implements AutoCloseable {
 
     /** Appends one ring event; returns its journal index. */
     public long append(ChunkEvent e) {
-        return append(
-                e.kind(),
-                0,
-                e.sensor(),
-                e.session(),
-                e.block(),
-                e.blockEnd(),
-                e.data(),
-                e.length(),
-                e.levelDbfs(),
-                e.silent());
+        return append(e, 0);
     }
 
     /**
@@ -158,14 +148,18 @@ public final class Journal implements AutoCloseable {
      * length and level, not its data.
      */
     public long appendPlaced(ChunkEvent e) {
+        return append(e, PLACED);
+    }
+
+    private long append(ChunkEvent e, int marks) {
         return append(
                 e.kind(),
-                PLACED,
+                marks,
                 e.sensor(),
                 e.session(),
                 e.block(),
                 e.blockEnd(),
-                null,
+                e.data(),
                 e.length(),
                 e.levelDbfs(),
                 e.silent());

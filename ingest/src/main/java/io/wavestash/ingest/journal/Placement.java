@@ -133,7 +133,7 @@ final class Placement {
                     p.readyTo = Math.max(p.readyTo, to);
                 } catch (IOException | RuntimeException e) {
                     p.failedAt = System.nanoTime();
-                    LOG.warning("cannot create a file of session " + p.meta.startEpochMicros() + " of sensor "
+                    warnings.warn("cannot create a file of session " + p.meta.startEpochMicros() + " of sensor "
                             + p.meta.sensor() + " in the store; its chunks go into the journal whole: "
                             + e.getMessage());
                 } finally {
