@@ -9,7 +9,7 @@ import io.wavestash.config.SensorConfig;
 import io.wavestash.config.SourceKind;
 import io.wavestash.config.WavestashConfig;
 import io.wavestash.ingest.audio.AudioDeviceException;
-import io.wavestash.ingest.dsp.LevelHandler;
+import io.wavestash.ingest.dsp.LevelMeter;
 import io.wavestash.ingest.journal.Journal;
 import io.wavestash.ingest.journal.JournalHandler;
 import io.wavestash.ingest.journal.Materializer;
@@ -109,7 +109,7 @@ public final class IngestDaemon implements AutoCloseable {
                 ingest.ringSize(),
                 policies,
                 new CountingExceptionHandler(stats),
-                List.of(new LevelHandler(metrics.registry(), ingest.silenceDbfs())),
+                new LevelMeter(metrics.registry(), ingest.silenceDbfs()),
                 List.of(journalStage.apply(JournalHandler.placing(
                         journal,
                         stats,

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import io.wavestash.config.Backpressure;
 import io.wavestash.ingest.ring.ChunkEvent;
+import io.wavestash.ingest.ring.ChunkMeter;
 import io.wavestash.ingest.ring.Ring;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ public class RingBench {
         for (int i = 0; i < chunk.length; i++) {
             chunk[i] = (byte) (i * 31);
         }
-        ring = new Ring(1024, Map.of(SENSOR, Backpressure.BLOCK), new Failures(), List.of(), List.of(new Reader()));
+        ring = new Ring(
+                1024, Map.of(SENSOR, Backpressure.BLOCK), new Failures(), ChunkMeter.NONE, List.of(new Reader()));
     }
 
     @TearDown(Level.Trial)

@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 /**
  * The level of PCM chunks in dBFS (RMS over all samples of all channels; a full-scale square wave is 0 dBFS,
  * a full-scale sine -3 dBFS). Integer samples are summed as integers, read straight from the bytes (this runs on
- * every chunk before the journal takes it); float samples go through {@link PcmFloats}. One per format and thread:
+ * every chunk as it is published); float samples go through {@link PcmFloats}. One per format and thread:
  * it reuses its float buffer.
  */
 public final class Level {
@@ -76,7 +76,7 @@ public final class Level {
 
     /**
      * Four samples a read: the daemon runs the client compiler, whose code pays for each access to the array, and
-     * this runs on the thread that acknowledges every chunk.
+     * this runs on every chunk.
      */
     private static long signed16LeSquares(byte[] bytes, int offset, int samples) {
         long sum = 0; // at most 2^30 a sample: a long holds 2^33 samples

@@ -25,7 +25,7 @@ public final class ChunkEvent {
     int length;
     /** {@link System#nanoTime} when the source handed the event over. */
     long publishedNanos;
-    /** A chunk's RMS level in dBFS once a handler measured it, NaN before. */
+    /** A chunk's RMS level in dBFS as its publisher measured it ({@link ChunkMeter}), NaN when it was not. */
     float levelDbfs = Float.NaN;
 
     boolean silent;
@@ -70,8 +70,8 @@ public final class ChunkEvent {
         return silent;
     }
 
-    /** Records what a handler measured of the chunk, for the handlers after it. */
-    public void measured(float dbfs, boolean isSilent) {
+    /** Records what the publisher measured of the chunk. */
+    void measured(float dbfs, boolean isSilent) {
         this.levelDbfs = dbfs;
         this.silent = isSilent;
     }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes copied in
- * by the publishing source, handlers that measure chunks and then those that keep them, run in turn on one thread.
+ * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes measured
+ * ({@link ChunkMeter}) and copied in by the publishing source, handlers that keep them, run in turn on one thread.
  * Each sensor's backpressure policy decides whether its source waits for room ({@link Backpressure#BLOCK}) or has
  * the chunk refused so it can record a dropout ({@link Backpressure#DROP}).
  */
@@ -25,25 +25,25 @@ public final class Ring implements Publisher, AutoCloseable {
     private final Disruptor<ChunkEvent> disruptor;
     private final RingBuffer<ChunkEvent> ring;
     private final Map<String, Backpressure> policies;
+    private final ChunkMeter meter;
     private final LongAdder refused = new LongAdder();
 
-    /** A ring whose events go through {@code measure} first, then through {@code keep}. */
+    /** A ring whose chunks {@code meter} measures as they are published, and whose events go through {@code keep}. */
     public Ring(
             int size,
             Map<String, Backpressure> policies,
             ExceptionHandler<ChunkEvent> errors,
-            java.util.List<EventHandler<ChunkEvent>> measure,
+            ChunkMeter meter,
             java.util.List<EventHandler<ChunkEvent>> keep) {
         this.policies = Map.copyOf(policies);
+        this.meter = meter;
         this.disruptor = new Disruptor<>(
                 ChunkEvent::new, size, Ring::consumerThread, ProducerType.MULTI, new ParkingWaitStrategy());
         disruptor.setDefaultExceptionHandler(errors);
         // One thread runs every handler in turn. A second stage on its own thread would busy-spin while it
         // waits for the first (the Disruptor's wait strategies all spin on a dependent stage), taking a core
         // from the stage it waits for on a small device.
-        java.util.List<EventHandler<ChunkEvent>> inTurn = new java.util.ArrayList<>(measure);
-        inTurn.addAll(keep);
-        disruptor.handleEventsWith(new InTurn(inTurn, errors));
+        disruptor.handleEventsWith(new InTurn(keep, errors));
         this.ring = disruptor.start();
     }
 
@@ -56,6 +56,7 @@ public final class Ring implements Publisher, AutoCloseable {
 
     @Override
     public void session(SessionMeta meta) {
+        meter.session(meta);
         byte[] json = SessionMetaJson.write(meta);
         long seq = awaitSlot();
         ring.get(seq)
@@ -73,13 +74,19 @@ public final class Ring implements Publisher, AutoCloseable {
 
     @Override
     public boolean chunk(String sensor, long session, long block, byte[] bytes, int offset, int length) {
+        // measured before a slot is claimed: a claimed slot holds up the consumer until it is published
+        float dbfs = meter.dbfs(sensor, bytes, offset, length);
+        boolean silent = !Float.isNaN(dbfs) && meter.silent(dbfs);
         long seq = claim(sensor);
         if (seq < 0) {
             refused.increment();
             return false;
         }
-        ring.get(seq).set(ChunkEvent.Kind.CHUNK, sensor, session, block, block + length, bytes, offset, length);
+        ChunkEvent event = ring.get(seq);
+        event.set(ChunkEvent.Kind.CHUNK, sensor, session, block, block + length, bytes, offset, length);
+        event.measured(dbfs, silent);
         ring.publish(seq);
+        meter.taken(sensor, dbfs, silent);
         return true;
     }
 
