@@ -10,11 +10,18 @@ import java.util.function.Consumer;
  * Drives many paced sources from one thread: each chunk is emitted when it is due, the earliest first. A thousand
  * paced sources on threads of their own each wake ten times a second to emit a chunk, and every garbage
  * collection scans their thousand stacks; here one thread wakes when the next chunk of any of them is due, and
- * emits every chunk due by then. A source that fails ends alone; the others go on. A stopped source emits its
+ * emits every chunk due by then, waking at most once a {@linkplain #QUANTUM_NANOS millisecond}. A source that fails ends alone; the others go on. A stopped source emits its
  * chunk in hand when it is due and ends, as it does on a thread of its own. A source whose ring policy is to wait
  * for room holds up the others meanwhile; they catch up after, since each is paced by its own sample clock.
  */
 public final class SharedPacing implements Runnable {
+    /**
+     * The thread wakes at most once in this long and emits every chunk due by then, each at most this late: a
+     * thousand sources fall due every 100 us, and a wake-up for each (a timer, a context switch, and another to
+     * wake the ring's consumer) cost more than the chunk. 1,000 real-time sensors: 0.15 cores against 0.24.
+     */
+    static final long QUANTUM_NANOS = 1_000_000L;
+
     private final List<SteppedSource> sources;
     private final Publisher publisher;
     private final Pacer pacer;
@@ -65,10 +72,17 @@ public final class SharedPacing implements Runnable {
             next(new Running(source, steps), queue);
         }
         Running head = null;
+        long nextWake = Long.MIN_VALUE;
         try {
             while ((head = queue.poll()) != null) {
                 if (head.due != Long.MIN_VALUE) {
-                    pacer.awaitNanos(head.due); // at once when it is due already: every chunk due by now goes out
+                    // at once when it is due already (every chunk due by now goes out), else no sooner than a
+                    // quantum after the last wake-up
+                    boolean early = head.due > pacer.nanoTime();
+                    pacer.awaitNanos(early ? Math.max(head.due, nextWake) : head.due);
+                    if (early) {
+                        nextWake = pacer.nanoTime() + QUANTUM_NANOS;
+                    }
                 }
                 try {
                     head.steps.emit();

@@ -147,11 +147,20 @@ class SharedPacingTest {
             SessionMeta meta = out.sessions.get(id);
             long framesAfter = ((long) c[1] + (int) c[2]) / frameBytes.get(id);
             long due = ClockTracker.nominalNanos(framesAfter, meta.format().sampleRateHz());
-            assertThat((long) c[3]).as("%s chunk at byte %d", id, c[1]).isGreaterThanOrEqualTo(due);
+            assertThat((long) c[3])
+                    .as("%s chunk at byte %d", id, c[1])
+                    .isBetween(due, due + SharedPacing.QUANTUM_NANOS);
             assertThat(due)
                     .as("%s chunk at byte %d falls due after the chunk before it", id, c[1])
                     .isGreaterThanOrEqualTo(last);
             last = due;
+        }
+        // the thread woke at most once a quantum: chunks went out in bursts a quantum apart or more
+        long[] wakes =
+                out.chunks.stream().mapToLong(c -> (long) c[3]).distinct().toArray();
+        assertThat(wakes.length).isLessThan(out.chunks.size());
+        for (int i = 1; i < wakes.length; i++) {
+            assertThat(wakes[i] - wakes[i - 1]).isGreaterThanOrEqualTo(SharedPacing.QUANTUM_NANOS);
         }
     }
 
