@@ -7,12 +7,13 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Drives many paced sources from one thread: each chunk is emitted when it is due, the earliest first. A thousand
+ * Drives many paced sources from one thread: each chunk is emitted once it is due, the earliest first. A thousand
  * paced sources on threads of their own each wake ten times a second to emit a chunk, and every garbage
- * collection scans their thousand stacks; here one thread wakes when the next chunk of any of them is due, and
- * emits every chunk due by then, waking at most once a {@linkplain #QUANTUM_NANOS millisecond}. A source that fails ends alone; the others go on. A stopped source emits its
- * chunk in hand when it is due and ends, as it does on a thread of its own. A source whose ring policy is to wait
- * for room holds up the others meanwhile; they catch up after, since each is paced by its own sample clock.
+ * collection scans their thousand stacks; here one thread wakes when the next chunk of any of them is due, but at
+ * most once a {@linkplain #QUANTUM_NANOS millisecond}, and emits every chunk due by then. A source that fails ends
+ * alone; the others go on. A stopped source emits its chunk in hand when it is due and ends, as it does on a thread
+ * of its own. A source whose ring policy is to wait for room holds up the others meanwhile; they catch up after,
+ * since each is paced by its own sample clock.
  */
 public final class SharedPacing implements Runnable {
     /**

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many paced sources on one thread, on a clock that jumps to each deadline (the run takes no real time): each emits all of its audio, in order, each chunk no sooner than it is due,
- * the chunks of all of them in the order they fall due; one that fails ends alone.
+ * Many paced sources on one thread, on a clock that jumps to each deadline (the run takes no real time): each
+ * emits all of its audio, in order, each chunk no sooner than it is due and at most a quantum later, the chunks of
+ * all of them in the order they fall due; one that fails ends alone.
  */
 class SharedPacingTest {
     @TempDir
