@@ -4,7 +4,6 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.wavestash.config.Backpressure;
@@ -14,6 +13,7 @@ import io.wavestash.storage.SessionMetaJson;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The LMAX Disruptor ring between capture sources and the journal: preallocated events, chunk bytes measured
@@ -152,12 +152,17 @@ public final class Ring implements Publisher, AutoCloseable {
     /** Waits until every published event has been handled, then stops the handler threads. */
     @Override
     public void close() {
-        try {
-            disruptor.shutdown(1, TimeUnit.MINUTES);
-        } catch (TimeoutException e) {
-            disruptor.halt();
-            throw new IllegalStateException("the ring did not drain within a minute", e);
+        // the ring's own gating sequence, not the Disruptor's shutdown: that waits only for consumers already
+        // running, and halts one whose thread has not started yet with every event published before it
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (ring.getMinimumGatingSequence() < ring.getCursor()) {
+            if (System.nanoTime() - deadline > 0) {
+                disruptor.halt();
+                throw new IllegalStateException("the ring did not drain within a minute");
+            }
+            LockSupport.parkNanos(1_000_000L);
         }
+        disruptor.halt();
     }
 
     /**
