@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * {@code java -cp ... io.wavestash.bench.IngestRun --dir DIR --wav FILE --sensors N --seconds S --mode M
- * [--layout chunks|segments] [--ring SIZE] [--cycle 1m] [--timeline true]}; with {@code --timeline true} it also prints, per second
+ * [--layout chunks|segments] [--ring SIZE] [--consumers N] [--cycle 1m] [--timeline true]}; with {@code --timeline true} it also prints, per second
  * of capture, the worst capture-to-durable, journal append and capture-to-queryable times.
  */
 public final class IngestRun {
@@ -113,6 +113,7 @@ public final class IngestRun {
                 wav,
                 args.text("layout", "chunks"),
                 args.integer("ring", IngestConfig.defaultRingSize(run.sensors)),
+                args.integer("consumers", 0),
                 args.text("cycle", "1m"));
         run.run(ConfigFile.parse("bench.yaml", yaml, WavestashConfig::from));
     }
@@ -121,7 +122,9 @@ public final class IngestRun {
         return String.format("s%04d", i);
     }
 
-    private String config(Path dir, Path wav, String layout, int ringSize, String cycle) throws java.io.IOException {
+    /** The daemon's config; {@code consumers} 0 leaves the ring's consumers to the default. */
+    private String config(Path dir, Path wav, String layout, int ringSize, int consumers, String cycle)
+            throws java.io.IOException {
         Files.createDirectories(dir);
         StringBuilder y = new StringBuilder();
         y.append("store:\n  path: ")
@@ -135,6 +138,9 @@ public final class IngestRun {
                 .append(cycle)
                 .append('\n');
         y.append("ring:\n  size: ").append(ringSize).append('\n');
+        if (consumers > 0) {
+            y.append("  consumers: ").append(consumers).append('\n');
+        }
         y.append("sensors:\n");
         for (int i = 0; i < sensors; i++) {
             y.append("  - id: ").append(id(i)).append('\n');

@@ -101,6 +101,7 @@ final class DemoCommand implements Callable<Integer> {
                     null,
                     IngestConfig.DEFAULT_JOURNAL_CYCLE,
                     IngestConfig.DEFAULT_RING_SIZE,
+                    1,
                     0,
                     "127.0.0.1",
                     IngestConfig.DEFAULT_SILENCE_DBFS,

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills the daemon with SIGKILL twenty times at random moments while it ingests at full speed, its journal rolling
- * to a new file every second.  After each kill,
+ * to a new file every second and two threads appending to it.  After each kill,
  * a reader sees only whole, correct chunks; after each restart, every chunk the journal had acknowledged is in
  * the store, byte for byte.
  */
@@ -73,6 +73,8 @@ class CrashTest {
                   fsync: never
                 journal:
                   cycle: 1s   # a journal file per second: every round crosses rolls and cycle deletions
+                ring:
+                  consumers: 2   # each sensor's chunks journaled by a thread of its own, into the one journal
                 sensors:
                   - {id: fast, source: wav, file: loop.wav, loop: true, realTime: false, chunkMs: 20}
                   - {id: second, source: wav, file: loop.wav, loop: true, realTime: false, chunkMs: 50}

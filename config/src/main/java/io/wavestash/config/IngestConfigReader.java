@@ -45,6 +45,18 @@ final class IngestConfigReader {
         if (Integer.bitCount(ringSize) != 1) {
             ring.problem("size", "expected a power of two, found " + ringSize);
         }
+        int consumers = ring.integer(
+                "consumers",
+                IngestConfig.defaultRingConsumers(
+                        sensors.size(), Runtime.getRuntime().availableProcessors()),
+                1,
+                IngestConfig.MAX_RING_CONSUMERS);
+        if (Integer.bitCount(ringSize) == 1 && ringSize / consumers < 2) {
+            ring.problem(
+                    "consumers",
+                    "a ring of " + ringSize + " slots gives " + consumers
+                            + " consumers fewer than 2 slots each; raise ring.size or lower ring.consumers");
+        }
         ring.finish();
         ConfigNode metrics = root.child("metrics");
         int port = metrics.integer("port", 0, 0, 65_535);
@@ -69,6 +81,7 @@ final class IngestConfigReader {
                 journalPath,
                 journalCycle,
                 ringSize,
+                consumers,
                 port,
                 bind,
                 silence,

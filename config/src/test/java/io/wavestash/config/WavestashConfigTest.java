@@ -45,6 +45,29 @@ class WavestashConfigTest {
     }
 
     @Test
+    void theRingHasAConsumerForEveryFiveHundredSensorsUpToTheProcessorsUnlessSaid() {
+        assertThat(IngestConfig.defaultRingConsumers(1, 8)).isEqualTo(1);
+        assertThat(IngestConfig.defaultRingConsumers(500, 8)).isEqualTo(1);
+        assertThat(IngestConfig.defaultRingConsumers(501, 8)).isEqualTo(2);
+        assertThat(IngestConfig.defaultRingConsumers(2000, 2)).isEqualTo(2);
+        assertThat(IngestConfig.defaultRingConsumers(2000, 1)).isEqualTo(1);
+        assertThat(IngestConfig.defaultRingConsumers(1_000_000, 128)).isEqualTo(IngestConfig.MAX_RING_CONSUMERS);
+        assertThat(parse("sensors:\n  - {id: a, source: tone}\n").ingest().ringConsumers())
+                .isEqualTo(1);
+        assertThat(parse("ring: {consumers: 3}\nsensors:\n  - {id: a, source: tone}\n")
+                        .ingest()
+                        .ringConsumers())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> parse("ring: {size: 4, consumers: 3}\nsensors:\n  - {id: a, source: tone}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ring.consumers")
+                .hasMessageContaining("4 slots");
+        assertThatThrownBy(() -> parse("ring: {consumers: 0}\nsensors:\n  - {id: a, source: tone}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ring.consumers");
+    }
+
+    @Test
     void readsTheHttpSection() {
         HttpConfig http = parse(
                         """

@@ -107,15 +107,16 @@ public final class IngestDaemon implements AutoCloseable {
         materializerThread.start();
         this.ring = new Ring(
                 ingest.ringSize(),
+                ingest.ringConsumers(),
                 policies,
                 new CountingExceptionHandler(stats),
                 new LevelMeter(metrics.registry(), ingest.silenceDbfs()),
-                List.of(journalStage.apply(JournalHandler.placing(
-                        journal,
+                consumer -> List.of(journalStage.apply(JournalHandler.placing(
+                        journal.writer(),
                         stats,
-                        new DiskGuard(journal.dir()),
+                        guard(journal.dir()),
                         store,
-                        new DiskGuard(config.store().path()),
+                        guard(config.store().path()),
                         materializer,
                         preparing))));
         for (SensorConfig s : ingest.sensors()) {
@@ -225,6 +226,15 @@ public final class IngestDaemon implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /** A guard of the disk under {@code dir}, for one of the ring's consumers (a guard is for one thread). */
+    private static DiskGuard guard(java.nio.file.Path dir) {
+        try {
+            return new DiskGuard(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the free space under " + dir, e);
+        }
     }
 
     /**

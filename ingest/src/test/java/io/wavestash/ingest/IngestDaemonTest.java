@@ -43,7 +43,7 @@ class IngestDaemonTest {
 
     WavestashConfig config(String layout) {
         String yaml = "store:\n  path: " + dir.resolve("store") + "\n  layout: " + layout + "\n"
-                + "ring:\n  size: 64\n"
+                + "ring:\n  size: 64\n  consumers: 2\n" // two sensors' chunks on one thread, the third's on another
                 + "sensors:\n"
                 + "  - {id: voice, source: wav, file: " + files.get("voice") + ", start: '" + T0 + "', chunkMs: 100}\n"
                 + "  - {id: chirp, source: wav, file: " + files.get("chirp") + ", start: '" + T0.plusSeconds(1)

@@ -35,7 +35,8 @@ public interface ChunkStore extends AutoCloseable {
 
     /**
      * Where chunks' bytes may be written ahead of {@link #writePlaced}, from another thread; null when this store
-     * writes a chunk's bytes only with its record (objects that are not files, the chunks layout).
+     * writes a chunk's bytes only with its record (objects that are not files, the chunks layout). Each placer is
+     * for one thread; several threads place, each with its own, the chunks of different sessions.
      */
     default ChunkPlacer placer() {
         return null;

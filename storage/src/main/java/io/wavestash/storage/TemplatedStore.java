@@ -27,7 +27,8 @@ final class TemplatedStore implements ChunkStore {
     private final boolean writable;
     private final Runnable onClose;
     private final BooleanSupplier logsCurrent;
-    private final ChunkPlacer placer;
+    /** Whether this store takes chunks written ahead: writable, and its layout writes in place. */
+    private final boolean placing;
     /**
      * Sessions whose dropouts changed since the last flush, and those whose timing anchors did: each one's file
      * is rewritten once, at the flush, instead of once per record. Readers follow the index's logs, which hold
@@ -53,7 +54,7 @@ final class TemplatedStore implements ChunkStore {
         this.writable = writable;
         this.onClose = onClose;
         this.logsCurrent = logsCurrent;
-        this.placer = writable ? layout.placer() : null;
+        this.placing = writable && layout.placer() != null;
     }
 
     @Override
@@ -90,15 +91,15 @@ final class TemplatedStore implements ChunkStore {
         }
     }
 
-    /** Writable stores whose layout writes in place hand out the layout's placer. */
+    /** Writable stores whose layout writes in place hand out a placer of the layout's, a new one each call. */
     @Override
     public ChunkPlacer placer() {
-        return placer;
+        return placing ? layout.placer() : null;
     }
 
     @Override
     public synchronized void writePlaced(SensorId sensor, long session, long block, int length, ChunkLevel level) {
-        if (placer == null) {
+        if (!placing) {
             ChunkStore.super.writePlaced(sensor, session, block, length, level); // refuses
         }
         SessionEntry entry = toStore(sensor, session, block, length);

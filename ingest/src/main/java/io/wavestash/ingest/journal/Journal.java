@@ -29,7 +29,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
  * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. A
  * chunk whose bytes were written into the store first ({@link #appendPlaced}) has its kind marked {@link #PLACED}
- * and no data. Appends come from the ring's handler thread only.
+ * and no data. Each of the ring's consumer threads appends through a {@link Writer} of its own.
  */
 public final class Journal implements AutoCloseable {
     /**
@@ -64,14 +64,20 @@ public final class Journal implements AutoCloseable {
 
     /**
      * How long an append waits for Chronicle's write lock, or for a record header to complete, before taking it
-     * from a process that died holding it. Only the journal handler's thread appends, so a wait means a killed
-     * daemon: the next start waits this long, not Chronicle's default ten seconds.
+     * from a process that died holding it. A writer holds the lock while it copies one record in, so a wait this
+     * long means a killed daemon: the next start waits this long, not Chronicle's default ten seconds. (A live
+     * process is never taken from: an append that waited so long on one fails instead.)
      */
     private static final long LOCK_TIMEOUT_MS = 1_000;
 
     private final Path dir;
     private final SingleChronicleQueue queue;
-    private final ExcerptAppender appender;
+    private final boolean readOnly;
+    /** The writer of the journal's own appends; null when read-only. */
+    private final Writer writer;
+    /** Every writer handed out, to close with the journal. */
+    private final java.util.List<Writer> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private volatile PageToucher toucher;
     private Thread touching;
 
@@ -117,6 +123,7 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException("no journal cycle of " + cycle + "; there are " + CYCLES.keySet());
         }
         this.dir = readOnly ? dir : Files.createDirectories(dir);
+        this.readOnly = readOnly;
         this.queue = SingleChronicleQueueBuilder.binary(dir.toFile())
                 .rollCycle(rollCycle)
                 .blockSize(blockSize(largestRecordBytes))
@@ -127,7 +134,21 @@ public final class Journal implements AutoCloseable {
             // a writer killed between deleting cycle files and recording it left the oldest cycle stale
             queue.refreshDirectoryListing();
         }
-        this.appender = readOnly ? null : queue.createAppender();
+        this.writer = readOnly ? null : writer();
+    }
+
+    /**
+     * A writer of its own, for one thread: several threads append to one journal each through its own writer,
+     * taking turns on the queue's write lock for the moment a record takes. A reader sees each writer's records in
+     * the order it appended them.
+     */
+    public Writer writer() {
+        if (readOnly) {
+            throw new IllegalStateException("the journal in " + dir + " was opened read-only");
+        }
+        Writer w = new Writer(queue.createAppender());
+        writers.add(w);
+        return w;
     }
 
     /** Opens a journal only to read it (no write lock is taken; the writer may be running). */
@@ -138,83 +159,122 @@ public final class Journal implements AutoCloseable {
     /** Room a record takes besides its data, at most. */
     public static final int RECORD_OVERHEAD = 128;
 
-    /** Appends one ring event; returns its journal index. */
+    /** Appends one ring event through the journal's own writer; returns its journal index. */
     public long append(ChunkEvent e) {
-        return append(e, 0);
+        return writer.append(e);
     }
 
-    /**
-     * Appends a chunk whose bytes are in the store already (see {@link io.wavestash.storage.ChunkPlacer}): its place,
-     * length and level, not its data.
-     */
+    /** As {@link Writer#appendPlaced}, through the journal's own writer. */
     public long appendPlaced(ChunkEvent e) {
-        return append(e, PLACED);
-    }
-
-    private long append(ChunkEvent e, int marks) {
-        return append(
-                e.kind(),
-                marks,
-                e.sensor(),
-                e.session(),
-                e.block(),
-                e.blockEnd(),
-                e.data(),
-                e.length(),
-                e.levelDbfs(),
-                e.silent());
+        return writer.appendPlaced(e);
     }
 
     /** Marks the kind byte of a chunk record whose data is in the store, not in the record. */
     static final int PLACED = 0x80;
 
-    /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
+    /** As {@link Writer#appendSession}, through the journal's own writer. */
     public long appendSession(String sensor, byte[] json, int length) {
-        return append(ChunkEvent.Kind.SESSION, 0, sensor, 0, 0, 0, json, length, Float.NaN, false);
+        return writer.appendSession(sensor, json, length);
     }
 
-    /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
+    /** As {@link Writer#appendDropout}, through the journal's own writer. */
     public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
-        return append(ChunkEvent.Kind.DROPOUT, 0, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
+        return writer.appendDropout(sensor, session, fromBlock, toBlock);
     }
 
-    /** Appends a timing anchor kept back earlier. */
+    /** As {@link Writer#appendAnchor}, through the journal's own writer. */
     public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
-        return append(ChunkEvent.Kind.ANCHOR, 0, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
+        return writer.appendAnchor(sensor, session, frame, offsetNanos);
     }
 
-    private long append(
-            ChunkEvent.Kind kind,
-            int marks,
-            String sensor,
-            long session,
-            long block,
-            long blockEnd,
-            byte[] data,
-            int length,
-            float level,
-            boolean silent) {
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            b.writeByte((byte) (kind.ordinal() | marks));
-            b.writeUtf8(sensor);
-            b.writeLong(session);
-            b.writeLong(block);
-            b.writeLong(blockEnd);
-            b.writeInt(length);
-            if (length > 0 && (marks & PLACED) == 0) {
-                b.write(data, 0, length);
-            }
-            if (kind == ChunkEvent.Kind.CHUNK && !Float.isNaN(level)) {
-                b.writeFloat(level);
-                b.writeByte((byte) (silent ? 1 : 0));
-            }
+    /** Appends records to the journal from one thread ({@link #writer()}). */
+    public final class Writer {
+        private final ExcerptAppender appender;
+
+        private Writer(ExcerptAppender appender) {
+            this.appender = appender;
         }
-        if (toucher != null) {
-            Bytes<?> written = appender.wire().bytes();
-            toucher.appended(((MappedBytes) written).mappedFile(), written.writePosition());
+
+        /** Appends one ring event; returns its journal index. */
+        public long append(ChunkEvent e) {
+            return append(e, 0);
         }
-        return appender.lastIndexAppended();
+
+        /**
+         * Appends a chunk whose bytes are in the store already (see {@link io.wavestash.storage.ChunkPlacer}): its
+         * place, length and level, not its data.
+         */
+        public long appendPlaced(ChunkEvent e) {
+            return append(e, PLACED);
+        }
+
+        private long append(ChunkEvent e, int marks) {
+            return append(
+                    e.kind(),
+                    marks,
+                    e.sensor(),
+                    e.session(),
+                    e.block(),
+                    e.blockEnd(),
+                    e.data(),
+                    e.length(),
+                    e.levelDbfs(),
+                    e.silent());
+        }
+
+        /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
+        public long appendSession(String sensor, byte[] json, int length) {
+            return append(ChunkEvent.Kind.SESSION, 0, sensor, 0, 0, 0, json, length, Float.NaN, false);
+        }
+
+        /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
+        public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
+            return append(ChunkEvent.Kind.DROPOUT, 0, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
+        }
+
+        /** Appends a timing anchor kept back earlier. */
+        public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
+            return append(ChunkEvent.Kind.ANCHOR, 0, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
+        }
+
+        private long append(
+                ChunkEvent.Kind kind,
+                int marks,
+                String sensor,
+                long session,
+                long block,
+                long blockEnd,
+                byte[] data,
+                int length,
+                float level,
+                boolean silent) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.writeByte((byte) (kind.ordinal() | marks));
+                b.writeUtf8(sensor);
+                b.writeLong(session);
+                b.writeLong(block);
+                b.writeLong(blockEnd);
+                b.writeInt(length);
+                if (length > 0 && (marks & PLACED) == 0) {
+                    b.write(data, 0, length);
+                }
+                if (kind == ChunkEvent.Kind.CHUNK && !Float.isNaN(level)) {
+                    b.writeFloat(level);
+                    b.writeByte((byte) (silent ? 1 : 0));
+                }
+            }
+            PageToucher ahead = toucher;
+            if (ahead != null) {
+                Bytes<?> written = appender.wire().bytes();
+                ahead.appended(((MappedBytes) written).mappedFile(), written.writePosition());
+            }
+            return appender.lastIndexAppended();
+        }
+
+        private void close() {
+            appender.close();
+        }
     }
 
     /**
@@ -223,7 +283,7 @@ public final class Journal implements AutoCloseable {
      * near the floor its chunks keep: the appends there find their pages untouched.
      */
     public synchronized void touchAhead(DiskGuard guard) {
-        if (appender == null || toucher != null) {
+        if (writer == null || toucher != null) {
             return;
         }
         PageToucher ahead = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);
@@ -399,9 +459,7 @@ public final class Journal implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (appender != null) {
-            appender.close();
-        }
+        writers.forEach(Writer::close);
         queue.close();
     }
 }

@@ -24,19 +24,19 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     /** Free space kept for session and dropout records, which chunks may not use. */
     public static final long RECORD_FLOOR_BYTES = 2L << 20;
 
-    private final Journal journal;
+    private final Journal.Writer journal;
     private final IngestStats stats;
     private final DiskGuard guard;
     private final List<Object> backlog = new ArrayList<>();
     private final Placement placement;
     private boolean full;
 
-    /** A handler that journals every chunk whole. */
+    /** A handler that journals every chunk whole, through {@code journal}'s own writer. */
     public JournalHandler(Journal journal, IngestStats stats, DiskGuard guard) {
-        this(journal, stats, guard, null);
+        this(journal.writer(), stats, guard, null);
     }
 
-    private JournalHandler(Journal journal, IngestStats stats, DiskGuard guard, Placement placement) {
+    private JournalHandler(Journal.Writer journal, IngestStats stats, DiskGuard guard, Placement placement) {
         this.journal = journal;
         this.stats = stats;
         this.guard = guard;
@@ -47,10 +47,11 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
      * A handler that writes chunks' bytes into the store, where it can ({@code store}'s placer, {@code storeGuard}
      * watching the store's disk), and journals only where they went; the rest, and everything when the store
      * cannot take bytes ahead, go into the journal whole. Nothing is placed until {@code materializer} has stored
-     * what the journal held before. The store's files are created on {@code preparing}.
+     * what the journal held before. The store's files are created on {@code preparing}. One thread calls it, and
+     * appends through {@code journal}, a writer of its own; {@code guard} and {@code storeGuard} are its own too.
      */
     public static JournalHandler placing(
-            Journal journal,
+            Journal.Writer journal,
             IngestStats stats,
             DiskGuard guard,
             io.wavestash.storage.ChunkStore store,

@@ -46,7 +46,7 @@ final class PageToucher implements Runnable {
     private final DiskGuard guard;
     private final long floorBytes;
 
-    /** Where the appender writes next, and in which file; set by the appender's thread. */
+    /** Where the writers write next, and in which file; set by the writers' threads. */
     private volatile MappedFile appending;
 
     private volatile long position = -1;
@@ -64,13 +64,18 @@ final class PageToucher implements Runnable {
         this.floorBytes = floorBytes;
     }
 
-    /** The appender wrote up to {@code writePosition} of {@code mapped}. */
+    /**
+     * A writer wrote up to {@code writePosition} of {@code mapped}. Writers on several threads append to the same
+     * file in turn: the furthest position counts (one lost in a race is made good by the next append).
+     */
     void appended(MappedFile mapped, long writePosition) {
         if (mapped != appending) {
             position = -1; // never read with the new file before its own position is
             appending = mapped;
         }
-        position = writePosition;
+        if (writePosition > position) {
+            position = writePosition;
+        }
     }
 
     void stop() {

@@ -97,6 +97,83 @@ class RingTest {
                 .isEqualTo(taken);
     }
 
+    private record Handled(String thread, int consumer, String sensor, long block) {}
+
+    @Test
+    void splitAmongConsumersEachSensorGoesThroughOneOfThemInOrderAndNothingIsLost() throws Exception {
+        int sensors = 6;
+        int chunks = 2_000;
+        Map<String, Backpressure> policies = new java.util.HashMap<>();
+        for (int i = 0; i < sensors; i++) {
+            policies.put("s" + i, Backpressure.BLOCK);
+        }
+        ConcurrentLinkedQueue<Handled> handled = new ConcurrentLinkedQueue<>();
+        byte[] chunk = new byte[64];
+        try (Ring ring = new Ring(
+                16,
+                2,
+                policies,
+                new Failing(),
+                ChunkMeter.NONE,
+                consumer -> List.of((event, sequence, endOfBatch) -> handled.add(
+                        new Handled(Thread.currentThread().getName(), consumer, event.sensor(), event.block()))))) {
+            assertThat(ring.consumers()).isEqualTo(2);
+            assertThat(ring.size()).isEqualTo(16);
+            List<Thread> publishers = new java.util.ArrayList<>();
+            // one more sensor than configured: it still has a consumer of its own
+            for (int i = 0; i <= sensors; i++) {
+                String sensor = "s" + i;
+                publishers.add(new Thread(() -> {
+                    for (int c = 0; c < chunks; c++) {
+                        assertThat(ring.chunk(sensor, 1, c * 64L, chunk, 0, 64)).isTrue();
+                    }
+                }));
+            }
+            publishers.forEach(Thread::start);
+            for (Thread t : publishers) {
+                t.join();
+            }
+        } // closing waits until both consumers handled everything
+        assertThat(handled).hasSize((sensors + 1) * chunks);
+        Map<String, List<Handled>> bySensor =
+                handled.stream().collect(java.util.stream.Collectors.groupingBy(Handled::sensor));
+        assertThat(bySensor).hasSize(sensors + 1);
+        java.util.Set<String> threads = new java.util.HashSet<>();
+        int[] sensorsOf = new int[2];
+        for (var e : bySensor.entrySet()) {
+            List<Handled> events = e.getValue();
+            assertThat(events)
+                    .extracting(Handled::thread)
+                    .as(e.getKey())
+                    .containsOnly(events.get(0).thread());
+            assertThat(events)
+                    .extracting(Handled::consumer)
+                    .as(e.getKey())
+                    .containsOnly(events.get(0).consumer());
+            assertThat(events)
+                    .extracting(Handled::block)
+                    .as(e.getKey())
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, chunks)
+                            .mapToObj(c -> c * 64L)
+                            .toList());
+            threads.add(events.get(0).thread());
+            if (!e.getKey().equals("s" + sensors)) {
+                sensorsOf[events.get(0).consumer()]++;
+            }
+        }
+        assertThat(threads).containsExactlyInAnyOrder("wavestash-ring-0", "wavestash-ring-1");
+        assertThat(sensorsOf).as("configured sensors dealt out evenly").containsExactly(3, 3);
+    }
+
+    @Test
+    void aRingTooSmallToSplitIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new Ring(4, 3, Map.of(), new Failing(), ChunkMeter.NONE, consumer -> List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4 slots")
+                .hasMessageContaining("3 consumers");
+    }
+
     /** A 16-bit little-endian square wave of {@code frames} frames at {@code amplitude} of full scale. */
     private static byte[] square(double amplitude, int frames) {
         ByteBuffer b = ByteBuffer.allocate(2 * frames).order(ByteOrder.LITTLE_ENDIAN);
