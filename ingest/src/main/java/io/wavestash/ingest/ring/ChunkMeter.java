@@ -4,8 +4,8 @@ import io.wavestash.storage.SessionMeta;
 
 /**
  * Measures each chunk on the thread that publishes it, before it claims a slot of the ring, and the measurement
- * travels in the event ({@link ChunkEvent#levelDbfs()}, {@link ChunkEvent#silent()}). The ring's one consumer
- * acknowledges every chunk of every sensor: work done there is done on one core for all of them, while the
+ * travels in the event ({@link ChunkEvent#levelDbfs()}, {@link ChunkEvent#silent()}). The ring's consumers
+ * acknowledge every chunk of every sensor: work done there is done on a core or two for all of them, while the
  * publishing threads read the chunk's bytes anyway, as they copy them in. Implementations are thread-safe.
  */
 public interface ChunkMeter {

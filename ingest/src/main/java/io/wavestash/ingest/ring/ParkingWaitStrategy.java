@@ -7,7 +7,7 @@ import com.lmax.disruptor.WaitStrategy;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How the ring's one consumer thread waits for events: it parks, and a producer that publishes wakes it only when
+ * How a ring's consumer thread waits for events: it parks, and a producer that publishes wakes it only when
  * it is parked, taking no lock. The Disruptor's blocking strategy has every publish take one monitor to notify:
  * with a thousand sources publishing ten chunks a second each on two cores, a source descheduled while holding it
  * queued all the others, and the consumer, behind it (sources blocked 70 s in all on that monitor in 40 s of
@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>No wake-up is lost: the consumer announces itself before it checks the cursor once more and parks, and a
  * producer reads the announcement after it moved the cursor, both through volatile accesses, so one of them sees
  * the other. A park is also bounded ({@value #MAX_PARK_NANOS} ns), as a safety net. With more than one
- * consumer thread only the last to park would be woken; the others would wait out their bound.
+ * consumer thread only the last to park would be woken; the others would wait out their bound: a ring with more
+ * consumers has a part, and a strategy, for each.
  */
 final class ParkingWaitStrategy implements WaitStrategy {
     private static final long MAX_PARK_NANOS = 10_000_000L;
