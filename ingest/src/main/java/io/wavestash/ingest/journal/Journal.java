@@ -28,8 +28,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
  * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. A
- * chunk whose bytes were written into the store first ({@link #appendPlaced}) has its kind marked {@link #PLACED}
- * and no data. Each of the ring's consumer threads appends through a {@link Writer} of its own.
+ * chunk whose bytes were written into the store first ({@link Writer#appendPlaced}) has its kind marked {@link
+ * #PLACED} and no data. Each of the ring's consumer threads appends through a {@link Writer} of its own.
  */
 public final class Journal implements AutoCloseable {
     /**
@@ -73,8 +73,6 @@ public final class Journal implements AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final boolean readOnly;
-    /** The writer of the journal's own appends; null when read-only. */
-    private final Writer writer;
     /** Every writer handed out, to close with the journal. */
     private final java.util.List<Writer> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -134,7 +132,6 @@ public final class Journal implements AutoCloseable {
             // a writer killed between deleting cycle files and recording it left the oldest cycle stale
             queue.refreshDirectoryListing();
         }
-        this.writer = readOnly ? null : writer();
     }
 
     /**
@@ -159,33 +156,8 @@ public final class Journal implements AutoCloseable {
     /** Room a record takes besides its data, at most. */
     public static final int RECORD_OVERHEAD = 128;
 
-    /** Appends one ring event through the journal's own writer; returns its journal index. */
-    public long append(ChunkEvent e) {
-        return writer.append(e);
-    }
-
-    /** As {@link Writer#appendPlaced}, through the journal's own writer. */
-    public long appendPlaced(ChunkEvent e) {
-        return writer.appendPlaced(e);
-    }
-
     /** Marks the kind byte of a chunk record whose data is in the store, not in the record. */
     static final int PLACED = 0x80;
-
-    /** As {@link Writer#appendSession}, through the journal's own writer. */
-    public long appendSession(String sensor, byte[] json, int length) {
-        return writer.appendSession(sensor, json, length);
-    }
-
-    /** As {@link Writer#appendDropout}, through the journal's own writer. */
-    public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
-        return writer.appendDropout(sensor, session, fromBlock, toBlock);
-    }
-
-    /** As {@link Writer#appendAnchor}, through the journal's own writer. */
-    public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
-        return writer.appendAnchor(sensor, session, frame, offsetNanos);
-    }
 
     /** Appends records to the journal from one thread ({@link #writer()}). */
     public final class Writer {
@@ -283,7 +255,7 @@ public final class Journal implements AutoCloseable {
      * near the floor its chunks keep: the appends there find their pages untouched.
      */
     public synchronized void touchAhead(DiskGuard guard) {
-        if (writer == null || toucher != null) {
+        if (readOnly || toucher != null) {
             return;
         }
         PageToucher ahead = new PageToucher(guard, JournalHandler.CHUNK_FLOOR_BYTES + PageToucher.MAX_AHEAD);

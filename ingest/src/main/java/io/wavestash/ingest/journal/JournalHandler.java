@@ -31,11 +31,6 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     private final Placement placement;
     private boolean full;
 
-    /** A handler that journals every chunk whole, through {@code journal}'s own writer. */
-    public JournalHandler(Journal journal, IngestStats stats, DiskGuard guard) {
-        this(journal.writer(), stats, guard, null);
-    }
-
     private JournalHandler(Journal.Writer journal, IngestStats stats, DiskGuard guard, Placement placement) {
         this.journal = journal;
         this.stats = stats;

@@ -20,9 +20,10 @@ class JournalTest {
     void readersFromTheStartSeeWhatIsLeftAfterOldCyclesWereDeleted() throws Exception {
         List<Long> indexes = new ArrayList<>();
         try (Journal journal = new Journal(dir, Duration.ofSeconds(1))) {
+            Journal.Writer writer = journal.writer();
             for (int cycle = 0; cycle < 3; cycle++) {
                 for (int i = 0; i < 5; i++) {
-                    indexes.add(journal.appendDropout("s", 1, cycle * 100L + i, cycle * 100L + i + 1));
+                    indexes.add(writer.appendDropout("s", 1, cycle * 100L + i, cycle * 100L + i + 1));
                 }
                 waitForNextSecond();
             }
@@ -54,10 +55,10 @@ class JournalTest {
         waitForNextSecond(); // both records in the same one-second cycle
         long first;
         try (Journal journal = new Journal(dir, Duration.ofSeconds(1))) {
-            first = journal.appendDropout("s", 1, 0, 1);
+            first = journal.writer().appendDropout("s", 1, 0, 1);
         }
         try (Journal journal = new Journal(dir, Duration.ofHours(1))) {
-            long second = journal.appendDropout("s", 1, 1, 2);
+            long second = journal.writer().appendDropout("s", 1, 1, 2);
             assertThat(blocks(journal, first)).containsExactly(1L);
             assertThat(journal.deleteCyclesBefore(second)).isZero(); // the same one-second cycle or a later one
         }
@@ -82,11 +83,12 @@ class JournalTest {
         java.util.Random random = new java.util.Random(7);
         List<byte[]> written = new ArrayList<>();
         try (Journal journal = new Journal(dir, Duration.ofHours(1), 3_000_000)) {
+            Journal.Writer writer = journal.writer();
             for (int i = 0; i < 12; i++) {
                 byte[] record = new byte[3_000_000];
                 random.nextBytes(record);
                 written.add(record);
-                journal.appendSession("big", record, record.length);
+                writer.appendSession("big", record, record.length);
             }
         }
         try (Journal journal = new Journal(dir, Duration.ofHours(1), 3_000_000)) {
@@ -120,9 +122,10 @@ class JournalTest {
         try (Journal journal = new Journal(touched, Duration.ofSeconds(1));
                 Journal without = new Journal(plain, Duration.ofHours(1))) {
             journal.touchAhead(new io.wavestash.ingest.DiskGuard(touched));
+            Journal.Writer writer = journal.writer();
             byte[] first = new byte[20_000];
-            journal.appendSession("s", first, first.length);
-            without.appendSession("s", first, first.length);
+            writer.appendSession("s", first, first.length);
+            without.writer().appendSession("s", first, first.length);
             // the thread writes at least a megabyte ahead of the appender, which has not gone further meanwhile
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (allocatedBytes(cycleFile(touched)) < allocatedBytes(cycleFile(plain)) + (1 << 20)
@@ -137,7 +140,7 @@ class JournalTest {
             while (System.nanoTime() < end) {
                 byte[] record = new byte[1 + random.nextInt(30_000)];
                 random.nextBytes(record);
-                journal.appendSession("s", record, record.length);
+                writer.appendSession("s", record, record.length);
                 written.add(record);
                 if (written.size() % 8 == 0) {
                     Thread.sleep(5);
