@@ -53,7 +53,7 @@ public record IngestConfig(
     public static final int MAX_RING_CONSUMERS = 64;
 
     /**
-     * The ring's consumers when the config names none: one for every {@value #SENSORS_PER_CONSUMER} sensors begun,
+     * The ring's consumers when the config names none: one for every {@value #SENSORS_PER_CONSUMER} sensors configured,
      * at most one a processor.
      */
     public static int defaultRingConsumers(int sensors, int processors) {
