@@ -24,12 +24,12 @@ done
 work="${work:-${TMPDIR:-/tmp}/wavestash-bench}"
 if [ "$smoke" = 1 ]; then
   out="${out:-$work/RESULTS.md}"
-  RUNS=2 DD_MB=64 FAST_SENSORS=4 FAST_SECONDS=20 CAP_SENSORS=20 CAP_SECONDS=3 LAT_SENSORS=10 LAT_SECONDS=3
+  RUNS=2 DD_MB=64 FAST_SENSORS=4 FAST_SECONDS=20 CAP_SENSORS=20 CAP_SECONDS=3 LAT_SENSORS=10 LAT_SECONDS=3 SETTLE=1
   MEM_SENSORS=4 MEM_SECONDS=3 DAY_SECONDS=320 HOUR_SECONDS=320 WINDOWS="10s:10 1min:60 5min:300" MAIN=1min
 else
   out="${out:-$repo/bench/RESULTS.md}"
   RUNS=5 DD_MB=2048 FAST_SENSORS=16 FAST_SECONDS=3600 CAP_SENSORS=2000 CAP_SECONDS=300 LAT_SENSORS=1000
-  LAT_SECONDS=60 MEM_SENSORS=64 MEM_SECONDS=60 DAY_SECONDS=87000 HOUR_SECONDS=3700
+  LAT_SECONDS=60 MEM_SENSORS=64 MEM_SECONDS=60 DAY_SECONDS=87000 HOUR_SECONDS=3700 SETTLE=65
   WINDOWS="10min:600 1h:3600 24h:86400" MAIN=1h
 fi
 # a WAV file (sox's, soundfile's) holds at most 4 GiB: the baselines cut windows up to this long
@@ -179,8 +179,19 @@ realtime() { # name sensors seconds
   say "   kept up: ${R[$name.kept_up]}, dropouts ${R[$name.dropouts]}, CPU ${R[$name.cpu_cores]} cores, RSS ${R[$name.rss_max_mb]} MB," \
     "durable p99 ${R[$name.durable_p99_ms]} ms, queryable p99 ${R[$name.queryable_p99_ms]} ms"
 }
+# A real-time step begins as a daemon in the field does, not in the wake of the step before: what that step wrote
+# is written back first, and the files it deleted are left to age. ext4 without a journal (as this machine's root
+# file system is) passes over every inode freed within the last 60 s (360 s while its inode-table block is not yet
+# written back) each time it allocates one, reading each from its table: a thousand sensors creating their files
+# right after the step before deleted its tens of thousands of files spent 40% of the materializer's time there
+# (ANALYSIS.md, "Start-up").
+settle() {
+  sync
+  sleep "$SETTLE"
+}
+settle
 realtime cap "$CAP_SENSORS" "$CAP_SECONDS"
-sync; sleep 10 # the capacity run's writeback is not the latency run's
+settle
 realtime lat "$LAT_SENSORS" "$LAT_SECONDS"
 commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS")
 

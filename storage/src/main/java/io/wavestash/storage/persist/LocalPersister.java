@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -172,11 +173,11 @@ public final class LocalPersister implements RandomAccessPersister {
     public void write(String key, ByteBuffer bytes) throws IOException {
         Path target = resolve(key);
         Path dir = target.getParent();
-        Files.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean moved = false;
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = createNew(temp)) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
@@ -190,8 +191,11 @@ public final class LocalPersister implements RandomAccessPersister {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
         written(target, true);
     }
@@ -551,10 +555,8 @@ public final class LocalPersister implements RandomAccessPersister {
                 return open;
             }
         }
-        boolean existed = Files.exists(path);
-        Files.createDirectories(path.getParent());
-        FileChannel channel =
-                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        boolean[] created = {false};
+        FileChannel channel = openOrCreate(path, created);
         synchronized (this) {
             FileChannel open = channels.get(path);
             if (open != null && open.isOpen()) {
@@ -563,10 +565,51 @@ public final class LocalPersister implements RandomAccessPersister {
             }
             channels.put(path, channel);
         }
-        if (!existed) {
+        if (created[0]) {
             written(path, false);
         }
         return channel;
+    }
+
+    /**
+     * Creates a file that must not exist yet, and its directories if they are missing. The directories are made
+     * only when the file cannot be created without them: a store creates many files in directories that exist.
+     */
+    private static FileChannel createNew(Path path) throws IOException {
+        try {
+            return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException noDirectory) {
+            Files.createDirectories(path.getParent());
+            return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
+     * Opens a file to read and write, creating it (and its directories, when they are missing) if it does not
+     * exist; {@code created[0]} says whether it was created. One call to the file system in the common cases.
+     */
+    private static FileChannel openOrCreate(Path path, boolean[] created) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                FileChannel channel = FileChannel.open(
+                        path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                created[0] = true;
+                return channel;
+            } catch (FileAlreadyExistsException exists) {
+                try {
+                    return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    if (attempt == 3) {
+                        throw deletedMeanwhile;
+                    }
+                }
+            } catch (NoSuchFileException noDirectory) {
+                if (attempt == 3) {
+                    throw noDirectory;
+                }
+                Files.createDirectories(path.getParent());
+            }
+        }
     }
 
     /** Drops the cached channel of a file that is being replaced or deleted. */

@@ -34,6 +34,37 @@ class LocalPersisterTest extends PersisterContract {
     }
 
     @Test
+    void createsMissingDirectoriesAndOpensTheFilesThatExist() throws IOException {
+        Path root = dir.resolve("reopened");
+        try (LocalPersister first = new LocalPersister(root, FsyncPolicy.BATCH)) {
+            first.write("s/1/meta", bytes("m"));
+            first.append("s/1/log", bytes("a"));
+            first.writeAt("t/2/seg", 2, bytes("z"));
+        }
+        try (LocalPersister again = new LocalPersister(root, FsyncPolicy.BATCH)) {
+            again.append("s/1/log", bytes("b"));
+            again.writeAt("t/2/seg", 0, bytes("y"));
+            assertThat(again.read("s/1/log")).containsExactly('a', 'b');
+            assertThat(again.read("t/2/seg")).containsExactly('y', 0, 'z');
+
+            // a directory removed from outside is made again by the next write into it
+            try (Stream<Path> gone = Files.walk(root.resolve("s"))) {
+                for (Path p : gone.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            again.write("s/1/meta", bytes("n"));
+            again.writeAt("s/1/seg", 0, bytes("x"));
+            assertThat(again.read("s/1/meta")).containsExactly('n');
+            assertThat(again.read("s/1/seg")).containsExactly('x');
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            assertThat(all.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith(LocalPersister.TEMP_PREFIX));
+        }
+    }
+
+    @Test
     void listingSkipsInterruptedWrites() throws IOException {
         persister.write("a/b", bytes("x"));
         Files.writeString(dir.resolve("root/a/" + LocalPersister.TEMP_PREFIX + "b-123"), "partial");
