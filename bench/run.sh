@@ -184,7 +184,7 @@ realtime() { # name sensors seconds
 # file system is) passes over every inode freed within the last 60 s (360 s while its inode-table block is not yet
 # written back) each time it allocates one, reading each from its table: a thousand sensors creating their files
 # right after the step before deleted its tens of thousands of files spent 40% of the materializer's time there
-# (ANALYSIS.md, "Start-up").
+# (ANALYSIS.md, "Start-up and the inode allocator").
 settle() {
   sync
   sleep "$SETTLE"
