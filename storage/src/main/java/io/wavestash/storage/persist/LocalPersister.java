@@ -586,7 +586,8 @@ public final class LocalPersister implements RandomAccessPersister {
 
     /**
      * Opens a file to read and write, creating it (and its directories, when they are missing) if it does not
-     * exist; {@code created[0]} says whether it was created. One call to the file system in the common cases.
+     * exist; {@code created[0]} says whether it was created. One call to the file system for a new file in a
+     * directory that exists, two for a file that exists.
      */
     private static FileChannel openOrCreate(Path path, boolean[] created) throws IOException {
         for (int attempt = 1; ; attempt++) {
