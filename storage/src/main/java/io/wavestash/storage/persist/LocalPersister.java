@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -177,7 +178,7 @@ public final class LocalPersister implements RandomAccessPersister {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
         try {
-            try (FileChannel out = createNew(temp)) {
+            try (FileChannel out = createNew(temp, false)) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
@@ -572,28 +573,31 @@ public final class LocalPersister implements RandomAccessPersister {
     }
 
     /**
-     * Creates a file that must not exist yet, and its directories if they are missing. The directories are made
-     * only when the file cannot be created without them: a store creates many files in directories that exist.
+     * Creates a file that must not exist yet, and its directories if they are missing, and opens it to write (and
+     * to read as well, with {@code read}). The directories are made only when the file cannot be created without
+     * them: a store creates many files in directories that exist.
      */
-    private static FileChannel createNew(Path path) throws IOException {
+    private static FileChannel createNew(Path path, boolean read) throws IOException {
+        OpenOption[] options = read
+                ? new OpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new OpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE};
         try {
-            return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return FileChannel.open(path, options);
         } catch (NoSuchFileException noDirectory) {
             Files.createDirectories(path.getParent());
-            return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return FileChannel.open(path, options);
         }
     }
 
     /**
-     * Opens a file to read and write, creating it (and its directories, when they are missing) if it does not
-     * exist; {@code created[0]} says whether it was created. One call to the file system for a new file in a
-     * directory that exists, two for a file that exists.
+     * Opens a file to read and write, creating it (as {@link #createNew} does) if it does not exist; {@code
+     * created[0]} says whether it was created. One call to the file system for a new file in a directory that
+     * exists, two for a file that exists.
      */
     private static FileChannel openOrCreate(Path path, boolean[] created) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                FileChannel channel = FileChannel.open(
-                        path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileChannel channel = createNew(path, true);
                 created[0] = true;
                 return channel;
             } catch (FileAlreadyExistsException exists) {
@@ -604,11 +608,6 @@ public final class LocalPersister implements RandomAccessPersister {
                         throw deletedMeanwhile;
                     }
                 }
-            } catch (NoSuchFileException noDirectory) {
-                if (attempt == 3) {
-                    throw noDirectory;
-                }
-                Files.createDirectories(path.getParent());
             }
         }
     }
