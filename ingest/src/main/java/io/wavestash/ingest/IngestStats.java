@@ -23,6 +23,20 @@ public final class IngestStats {
         public final LongAdder droppedBytes = new LongAdder();
         /** Chunks the journal's full disk could not take (also counted in dropped bytes). */
         public final LongAdder chunksRefused = new LongAdder();
+
+        /** A chunk journaled ({@code placed}: by where its bytes went in the store). */
+        public void journaled(int bytes, boolean placed) {
+            chunksJournaled.increment();
+            bytesJournaled.add(bytes);
+            if (placed) {
+                chunksPlaced.increment();
+            }
+        }
+
+        public void stored(int bytes) {
+            chunksStored.increment();
+            bytesStored.add(bytes);
+        }
     }
 
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
@@ -62,20 +76,11 @@ public final class IngestStats {
     }
 
     public void journaled(String sensor, int bytes) {
-        Sensor s = sensor(sensor);
-        s.chunksJournaled.increment();
-        s.bytesJournaled.add(bytes);
-    }
-
-    /** A chunk journaled by where its bytes went in the store (counted as journaled too). */
-    public void placed(String sensor) {
-        sensor(sensor).chunksPlaced.increment();
+        sensor(sensor).journaled(bytes, false);
     }
 
     public void stored(String sensor, int bytes) {
-        Sensor s = sensor(sensor);
-        s.chunksStored.increment();
-        s.bytesStored.add(bytes);
+        sensor(sensor).stored(bytes);
     }
 
     public void dropout(String sensor, long bytes) {

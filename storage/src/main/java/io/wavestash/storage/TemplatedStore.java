@@ -84,9 +84,11 @@ final class TemplatedStore implements ChunkStore {
     public synchronized void write(SensorId sensor, long session, long block, ByteBuffer pcm, ChunkLevel level) {
         SessionEntry entry = toStore(sensor, session, block, pcm.remaining());
         if (entry != null) {
-            io(
-                    () -> layout.writeChunk(entry.meta(), block, pcm),
-                    "write chunk at byte " + block + " of sensor " + sensor);
+            try { // not through io(): its message would be built for every chunk
+                layout.writeChunk(entry.meta(), block, pcm);
+            } catch (IOException e) {
+                throw failed("write chunk at byte " + block + " of sensor " + sensor, e);
+            }
             stored(sensor, session, block, pcm.remaining(), level);
         }
     }
@@ -104,9 +106,11 @@ final class TemplatedStore implements ChunkStore {
         }
         SessionEntry entry = toStore(sensor, session, block, length);
         if (entry != null) {
-            io(
-                    () -> layout.recordChunk(entry.meta(), block, length),
-                    "record chunk at byte " + block + " of sensor " + sensor);
+            try {
+                layout.recordChunk(entry.meta(), block, length);
+            } catch (IOException e) {
+                throw failed("record chunk at byte " + block + " of sensor " + sensor, e);
+            }
             stored(sensor, session, block, length, level);
         }
     }
@@ -140,9 +144,7 @@ final class TemplatedStore implements ChunkStore {
     }
 
     private void stored(SensorId sensor, long session, long block, int length, ChunkLevel level) {
-        if (index.addChunk(sensor, session, block, length) == ChunkRuns.Added.NEW && level != null) {
-            index.addLevel(sensor, session, block, level);
-        }
+        index.addChunk(sensor, session, block, length, level);
     }
 
     @Override
@@ -389,8 +391,12 @@ final class TemplatedStore implements ChunkStore {
         try {
             action.run();
         } catch (IOException e) {
-            throw new StoreException("cannot " + what + ": " + describe(e), e);
+            throw failed(what, e);
         }
+    }
+
+    private static StoreException failed(String what, IOException e) {
+        return new StoreException("cannot " + what + ": " + describe(e), e);
     }
 
     static String describe(IOException e) {

@@ -88,11 +88,10 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                 }
                 if (placed) {
                     journal.appendPlaced(event);
-                    stats.placed(event.sensor());
                 } else {
                     journal.append(event);
                 }
-                stats.journaled(event.sensor(), event.length());
+                stats.sensor(event.sensor()).journaled(event.length(), placed);
                 stats.captureToDurable.record(System.nanoTime() - event.publishedNanos(), TimeUnit.NANOSECONDS);
             }
             case DROPOUT -> {

@@ -242,7 +242,8 @@ public final class Materializer implements Runnable {
      * failed for want of it). A record the store rejects outright is counted and skipped.
      */
     private boolean apply(Journal.Record r) {
-        SensorId sensor = SensorId.of(r.sensor);
+        Known known = known(r.sensor);
+        SensorId sensor = known.id;
         if (!guard.take((r.placed ? 0 : r.length) + 4096L, STORE_FLOOR_BYTES)) {
             warnings.warn("the store's disk is full (" + guard.usableBytes() + " bytes free under " + guard.dir()
                     + "); chunks wait in the journal until there is room");
@@ -267,7 +268,7 @@ public final class Materializer implements Runnable {
                         store.write(sensor, r.session, r.block, ByteBuffer.wrap(r.data, 0, r.length), level);
                     }
                     stats.storeWrite.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
-                    stats.stored(r.sensor, r.length);
+                    known.stats.stored(r.length);
                 }
                 case DROPOUT -> store.recordDropout(sensor, r.session, r.block, r.blockEnd);
                 case ANCHOR -> store.recordAnchor(sensor, r.session, r.block, r.blockEnd);
@@ -286,6 +287,27 @@ public final class Materializer implements Runnable {
             return false;
         }
         return true;
+    }
+
+    /** A sensor the journal names: its id, checked once, and its counters. */
+    private record Known(SensorId id, IngestStats.Sensor stats) {}
+
+    /** Sensors by the name their records carry, so that each record does not check and look up its sensor anew. */
+    private final java.util.Map<String, Known> known = new java.util.HashMap<>();
+
+    private static final int KNOWN_LIMIT = 1 << 16;
+
+    /** The sensor {@code name} (thrown out, as {@link SensorId#of} does, if it is not a valid id). */
+    private Known known(String name) {
+        Known k = known.get(name);
+        if (k == null) {
+            if (known.size() >= KNOWN_LIMIT) {
+                known.clear();
+            }
+            k = new Known(SensorId.of(name), stats.sensor(name));
+            known.put(name, k);
+        }
+        return k;
     }
 
     private void skip(Journal.Record r, RuntimeException e) {

@@ -124,10 +124,28 @@ public final class AvailabilityIndex {
 
     /** Records a chunk; returns whether it was new. The session must have been added. */
     public synchronized ChunkRuns.Added addChunk(SensorId sensor, long session, long block, int length) {
-        SessionEntry entry = requireSession(sensor, session);
+        return addChunk(sensor, session, block, length, null);
+    }
+
+    /**
+     * Records a chunk and, if it was new and {@code level} is not null, its level (as {@link #addLevel}); returns
+     * whether it was new. The session must have been added. The sensor and session are looked up once: this runs
+     * for every chunk stored.
+     */
+    public synchronized ChunkRuns.Added addChunk(
+            SensorId sensor, long session, long block, int length, ChunkLevel level) {
+        SensorLog log = logs.get(sensor);
+        SessionEntry entry = log == null ? null : log.sessions.get(session);
+        if (entry == null) {
+            throw noSession(sensor, session);
+        }
         ChunkRuns.Added added = entry.runs().add(block, length);
         if (added == ChunkRuns.Added.NEW) {
-            record(logs.get(sensor), CHUNK, chunkPayload(session, block, length));
+            record(log, CHUNK, chunkPayload(session, block, length));
+            if (level != null) {
+                entry.levels().add(level.dbfs(), level.silent());
+                record(log, LEVEL, levelPayload(session, block, level));
+            }
         }
         return added;
     }
@@ -135,9 +153,13 @@ public final class AvailabilityIndex {
     private SessionEntry requireSession(SensorId sensor, long session) {
         SessionEntry entry = session(sensor, session);
         if (entry == null) {
-            throw new StoreException("sensor " + sensor + " has no session " + session);
+            throw noSession(sensor, session);
         }
         return entry;
+    }
+
+    private static StoreException noSession(SensorId sensor, long session) {
+        return new StoreException("sensor " + sensor + " has no session " + session);
     }
 
     /** Records that bytes {@code [from, to)} of a session were lost at capture. */

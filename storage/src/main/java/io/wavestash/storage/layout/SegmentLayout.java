@@ -88,11 +88,11 @@ public final class SegmentLayout extends Layouts {
         while (rest.hasRemaining()) {
             long s = at / slice;
             int n = (int) Math.min(rest.remaining(), (s + 1) * slice - at);
-            String key = keys.of(meta, s).segment;
+            Slice keyed = keys.of(meta, s);
             ByteBuffer part = rest.slice(rest.position(), n);
             if (!onlyIfReady) {
-                files.writeAt(key, at - s * slice, part);
-            } else if (!files.writeAtIfReady(key, at - s * slice, part)) {
+                files.writeAt(keyed.segment, at - s * slice, part);
+            } else if (!keyed.ready().writeAt(at - s * slice, part)) {
                 return false;
             }
             rest.position(rest.position() + n);
@@ -199,8 +199,31 @@ public final class SegmentLayout extends Layouts {
         }
     }
 
-    /** A slice of a session and the keys of its segment and range log. */
-    private record Slice(long session, long slice, String segment, String log) {}
+    /**
+     * A slice of a session and the keys of its segment and range log; for the placing thread also its segment,
+     * found once.
+     */
+    private final class Slice {
+        final long session;
+        final long slice;
+        final String segment;
+        final String log;
+        private RandomAccessPersister.Ready ready;
+
+        Slice(long session, long slice, String segment, String log) {
+            this.session = session;
+            this.slice = slice;
+            this.segment = segment;
+            this.log = log;
+        }
+
+        RandomAccessPersister.Ready ready() {
+            if (ready == null) {
+                ready = files.ready(segment);
+            }
+            return ready;
+        }
+    }
 
     /** Sensors whose last slice's keys are kept; more, and all are formatted again. */
     private static final int SLICE_KEYS_LIMIT = 1 << 16;

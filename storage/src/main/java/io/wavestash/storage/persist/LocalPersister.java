@@ -51,6 +51,9 @@ public final class LocalPersister implements RandomAccessPersister {
 
     private final FsyncPolicy fsync;
     private final Set<Path> unsyncedFiles = new LinkedHashSet<>();
+    /** Counts the syncs that took {@link #unsyncedFiles}: a {@link Ready} file notes itself there once per sync. */
+    private volatile long syncsTaken;
+
     private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
     /** What {@link #startSync} took and is not forced yet: a {@link #sync} forces it too. */
     private final Set<Taken> outstanding = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -237,6 +240,68 @@ public final class LocalPersister implements RandomAccessPersister {
         return true;
     }
 
+    /** The files the next sync forces, as written so far (for tests). */
+    synchronized Set<Path> toForce() {
+        return Set.copyOf(unsyncedFiles);
+    }
+
+    @Override
+    public Ready ready(String key) {
+        return new ReadyFile(resolve(key));
+    }
+
+    /**
+     * A file written in place by one thread, found once: its channel is looked up again only once closed (the
+     * least recently used, among many, or replaced), and the file is noted for the next sync, and as recently used,
+     * once per sync instead of once per write. A write that finds it closed, or not opened yet, is false.
+     */
+    private final class ReadyFile implements Ready {
+        private final Path path;
+        private FileChannel channel;
+        /** The value of {@link #syncsTaken} when this file was last noted for a sync, or -1. */
+        private long notedIn = -1;
+
+        ReadyFile(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public boolean writeAt(long offset, ByteBuffer bytes) throws IOException {
+            FileChannel c = channel;
+            if (c == null || !c.isOpen()) {
+                synchronized (LocalPersister.this) {
+                    c = channels.get(path);
+                }
+                if (c == null || !c.isOpen()) {
+                    return false;
+                }
+                channel = c;
+            }
+            try {
+                for (long at = offset; bytes.hasRemaining(); ) {
+                    at += c.write(bytes, at);
+                }
+            } catch (ClosedChannelException closed) {
+                if (Thread.interrupted()) { // an interrupt closes the channel too: keep saying it happened
+                    Thread.currentThread().interrupt();
+                }
+                channel = null;
+                return false;
+            }
+            if (fsync == FsyncPolicy.CHUNK) {
+                c.force(false);
+            } else if (fsync == FsyncPolicy.BATCH && notedIn != syncsTaken) {
+                // read after the write: a sync that took the files before it counted, and this write is noted again
+                synchronized (LocalPersister.this) {
+                    unsyncedFiles.add(path);
+                    channels.get(path); // among the recently used, not the first closed
+                    notedIn = syncsTaken;
+                }
+            }
+            return true;
+        }
+    }
+
     /** Writes all of {@code bytes} at {@code offset}, then forces them or notes the file to force, per the policy. */
     private void write(FileChannel channel, Path path, long offset, ByteBuffer bytes) throws IOException {
         for (long at = offset; bytes.hasRemaining(); ) {
@@ -375,6 +440,7 @@ public final class LocalPersister implements RandomAccessPersister {
         }
         unsyncedFiles.clear();
         unsyncedDirs.clear();
+        syncsTaken++; // under the lock: a file noted since is in the set the next sync takes
         if (files.isEmpty() && dirs.isEmpty()) {
             return () -> {};
         }

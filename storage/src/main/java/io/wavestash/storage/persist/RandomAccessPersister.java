@@ -32,6 +32,21 @@ public interface RandomAccessPersister extends Persister {
         return false;
     }
 
+    /**
+     * The object {@code key} to write with {@link #writeAtIfReady} again and again, found once: a writer that puts
+     * thousands of files' chunks in turn need not look each one up by its key for every write. Used from one
+     * thread.
+     */
+    default Ready ready(String key) {
+        return (offset, bytes) -> writeAtIfReady(key, offset, bytes);
+    }
+
+    /** One object, written where it is ready ({@link #ready}). */
+    interface Ready {
+        /** As {@link #writeAtIfReady} of its key. */
+        boolean writeAt(long offset, ByteBuffer bytes) throws IOException;
+    }
+
     /** Appends {@code bytes}, creating the object if needed; returns the offset they were written at. */
     long append(String key, ByteBuffer bytes) throws IOException;
 

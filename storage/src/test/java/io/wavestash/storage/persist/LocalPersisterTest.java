@@ -144,4 +144,37 @@ class LocalPersisterTest extends PersisterContract {
             }
         }
     }
+
+    @Test
+    void aReadyFileWritesOnlyWhileOpenAndIsForcedBySyncsAfterItsWrites() throws IOException {
+        try (LocalPersister p = new LocalPersister(dir.resolve("ready"), FsyncPolicy.BATCH)) {
+            Path file = p.root().resolve("seg/a");
+            RandomAccessPersister.Ready ready = p.ready("seg/a");
+            assertThat(ready.writeAt(0, bytes("x"))).as("not prepared").isFalse();
+            assertThat(p.size("seg/a")).isEqualTo(-1);
+
+            p.prepare("seg/a");
+            p.sync();
+            assertThat(p.toForce()).isEmpty();
+            assertThat(ready.writeAt(0, bytes("ab"))).isTrue();
+            assertThat(p.toForce()).containsExactly(file);
+
+            Persister.Forcing first = p.startSync(); // takes the file
+            assertThat(p.toForce()).isEmpty();
+            assertThat(ready.writeAt(2, bytes("cd"))).isTrue();
+            assertThat(p.toForce()).as("written after the sync took it").containsExactly(file);
+            first.force();
+            p.sync();
+            assertThat(ready.writeAt(4, bytes("ef"))).isTrue();
+            assertThat(p.toForce()).containsExactly(file);
+            assertThat(p.read("seg/a")).containsExactly("abcdef".getBytes());
+
+            p.delete("seg/a"); // closes its channel
+            assertThat(ready.writeAt(0, bytes("zz"))).as("deleted").isFalse();
+            assertThat(p.size("seg/a")).isEqualTo(-1);
+            p.prepare("seg/a");
+            assertThat(ready.writeAt(0, bytes("new"))).isTrue();
+            assertThat(p.read("seg/a")).containsExactly("new".getBytes());
+        }
+    }
 }
