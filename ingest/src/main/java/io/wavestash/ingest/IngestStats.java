@@ -75,14 +75,6 @@ public final class IngestStats {
         return sensors;
     }
 
-    public void journaled(String sensor, int bytes) {
-        sensor(sensor).journaled(bytes, false);
-    }
-
-    public void stored(String sensor, int bytes) {
-        sensor(sensor).stored(bytes);
-    }
-
     public void dropout(String sensor, long bytes) {
         Sensor s = sensor(sensor);
         s.dropouts.increment();

@@ -128,7 +128,7 @@ public final class AvailabilityIndex {
     }
 
     /**
-     * Records a chunk and, if it was new and {@code level} is not null, its level (as {@link #addLevel}); returns
+     * Records a chunk and, if it was new and {@code level} is not null, its level; returns
      * whether it was new. The session must have been added. The sensor and session are looked up once: this runs
      * for every chunk stored.
      */
@@ -180,13 +180,6 @@ public final class AvailabilityIndex {
         }
         record(logs.get(sensor), ANCHOR, longs(session, frame, offsetNanos));
         return true;
-    }
-
-    /** Records the level of a chunk just added (call once per new chunk). */
-    public synchronized void addLevel(SensorId sensor, long session, long block, ChunkLevel level) {
-        SessionEntry entry = requireSession(sensor, session);
-        entry.levels().add(level.dbfs(), level.silent());
-        record(logs.get(sensor), LEVEL, levelPayload(session, block, level));
     }
 
     private static ByteBuffer levelPayload(long session, long block, ChunkLevel level) {

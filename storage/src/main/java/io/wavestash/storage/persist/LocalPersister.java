@@ -215,31 +215,6 @@ public final class LocalPersister implements RandomAccessPersister {
         channel(key);
     }
 
-    /**
-     * Writes without holding this persister's lock during the write: a channel closed meanwhile (the least
-     * recently used, among many) makes it false, and the bytes are written again elsewhere.
-     */
-    @Override
-    public boolean writeAtIfReady(String key, long offset, ByteBuffer bytes) throws IOException {
-        Path path = resolve(key);
-        FileChannel channel;
-        synchronized (this) {
-            channel = channels.get(path);
-        }
-        if (channel == null || !channel.isOpen()) {
-            return false;
-        }
-        try {
-            write(channel, path, offset, bytes);
-        } catch (ClosedChannelException closed) {
-            if (Thread.interrupted()) { // an interrupt closes the channel too: keep saying it happened
-                Thread.currentThread().interrupt();
-            }
-            return false;
-        }
-        return true;
-    }
-
     /** The files the next sync forces, as written so far (for tests). */
     synchronized Set<Path> toForce() {
         return Set.copyOf(unsyncedFiles);
@@ -253,7 +228,8 @@ public final class LocalPersister implements RandomAccessPersister {
     /**
      * A file written in place by one thread, found once: its channel is looked up again only once closed (the
      * least recently used, among many, or replaced), and the file is noted for the next sync, and as recently used,
-     * once per sync instead of once per write. A write that finds it closed, or not opened yet, is false.
+     * once per sync instead of once per write. It writes without holding this persister's lock: a write that finds
+     * the file closed, or not opened yet, is false, and its bytes are written again elsewhere.
      */
     private final class ReadyFile implements Ready {
         private final Path path;
@@ -278,9 +254,7 @@ public final class LocalPersister implements RandomAccessPersister {
                 channel = c;
             }
             try {
-                for (long at = offset; bytes.hasRemaining(); ) {
-                    at += c.write(bytes, at);
-                }
+                writeFully(c, offset, bytes);
             } catch (ClosedChannelException closed) {
                 if (Thread.interrupted()) { // an interrupt closes the channel too: keep saying it happened
                     Thread.currentThread().interrupt();
@@ -304,15 +278,19 @@ public final class LocalPersister implements RandomAccessPersister {
 
     /** Writes all of {@code bytes} at {@code offset}, then forces them or notes the file to force, per the policy. */
     private void write(FileChannel channel, Path path, long offset, ByteBuffer bytes) throws IOException {
-        for (long at = offset; bytes.hasRemaining(); ) {
-            at += channel.write(bytes, at);
-        }
+        writeFully(channel, offset, bytes);
         if (fsync == FsyncPolicy.CHUNK) {
             channel.force(false);
         } else if (fsync == FsyncPolicy.BATCH) {
             synchronized (this) {
                 unsyncedFiles.add(path);
             }
+        }
+    }
+
+    private static void writeFully(FileChannel channel, long offset, ByteBuffer bytes) throws IOException {
+        for (long at = offset; bytes.hasRemaining(); ) {
+            at += channel.write(bytes, at);
         }
     }
 

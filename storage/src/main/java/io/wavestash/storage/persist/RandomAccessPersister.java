@@ -18,32 +18,27 @@ public interface RandomAccessPersister extends Persister {
     }
 
     /**
-     * Creates an object if needed and keeps it ready for {@link #writeAtIfReady}, where {@link #writesInPlace};
-     * elsewhere nothing.
+     * Creates an object if needed and keeps it ready for writes through {@link #ready}, where {@link
+     * #writesInPlace}; elsewhere nothing.
      */
     default void prepare(String key) throws IOException {}
 
     /**
-     * As {@link #writeAt}, where the object is ready for writing (prepared, or written, and not closed since):
-     * false, writing nothing, where it is not. Creating an object takes several calls to the file system, which
-     * a writer that must not wait can leave to {@link #prepare} on another thread.
-     */
-    default boolean writeAtIfReady(String key, long offset, ByteBuffer bytes) throws IOException {
-        return false;
-    }
-
-    /**
-     * The object {@code key} to write with {@link #writeAtIfReady} again and again, found once: a writer that puts
-     * thousands of files' chunks in turn need not look each one up by its key for every write. Used from one
-     * thread.
+     * The object {@code key} to write in place again and again, found once: a writer that puts thousands of files'
+     * chunks in turn need not look each one up by its key for every write. Used from one thread. Where objects are
+     * not written in place, every write through it is false.
      */
     default Ready ready(String key) {
-        return (offset, bytes) -> writeAtIfReady(key, offset, bytes);
+        return (offset, bytes) -> false;
     }
 
-    /** One object, written where it is ready ({@link #ready}). */
+    /** One object, written in place where it is ready ({@link #ready}). */
     interface Ready {
-        /** As {@link #writeAtIfReady} of its key. */
+        /**
+         * As {@link #writeAt}, where the object is ready for writing (prepared, or written, and not closed since):
+         * false, writing nothing, where it is not. Creating an object takes several calls to the file system,
+         * which a writer that must not wait can leave to {@link #prepare} on another thread.
+         */
         boolean writeAt(long offset, ByteBuffer bytes) throws IOException;
     }
 

@@ -59,9 +59,8 @@ class IndexCompactionTest {
                 // the last chunk of a session is short; every fifth level is silent
                 int length = i == chunks - 1 ? 10 : 32;
                 long block = i * 32L;
-                writer.addChunk(MIC, session, block, length);
                 float dbfs = -10f - random.nextInt(80);
-                writer.addLevel(MIC, session, block, new ChunkLevel(dbfs, i % 5 == 0));
+                writer.addChunk(MIC, session, block, length, new ChunkLevel(dbfs, i % 5 == 0));
                 levelsWritten.add(new long[] {session, block});
                 dbfsWritten.add(dbfs);
                 appended += 59;
@@ -100,8 +99,7 @@ class IndexCompactionTest {
         // records appended after a compaction are read after what it wrote
         long session = T0 + 4 * 3_600_000_000L;
         writer.addSession(meta(session, 16));
-        writer.addChunk(MIC, session, 0, 32);
-        writer.addLevel(MIC, session, 0, new ChunkLevel(-3f, false));
+        writer.addChunk(MIC, session, 0, 32, new ChunkLevel(-3f, false));
         writer.addChunk(MIC, T0, 32L * 999, 32); // fills the first gap of the first session
         writer.flush();
         tailing.refresh();
