@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * {@code java -cp ... io.wavestash.bench.IngestRun --dir DIR --wav FILE --sensors N --seconds S --mode M
- * [--layout chunks|segments] [--ring SIZE] [--consumers N] [--cycle 1m] [--timeline true]}; with {@code --timeline true} it also prints, per second
+ * [--layout chunks|segments] [--ring SIZE] [--consumers N] [--priority normal|realtime] [--cycle 1m] [--timeline true]}; with {@code --timeline true} it also prints, per second
  * of capture, the worst capture-to-durable, journal append and capture-to-queryable times.
  */
 public final class IngestRun {
@@ -114,6 +114,7 @@ public final class IngestRun {
                 args.text("layout", "chunks"),
                 args.integer("ring", IngestConfig.defaultRingSize(run.sensors)),
                 args.integer("consumers", 0),
+                args.text("priority", "normal"),
                 args.text("cycle", "1m"));
         run.run(ConfigFile.parse("bench.yaml", yaml, WavestashConfig::from));
     }
@@ -123,7 +124,7 @@ public final class IngestRun {
     }
 
     /** The daemon's config; {@code consumers} 0 leaves the ring's consumers to the default. */
-    private String config(Path dir, Path wav, String layout, int ringSize, int consumers, String cycle)
+    private String config(Path dir, Path wav, String layout, int ringSize, int consumers, String priority, String cycle)
             throws java.io.IOException {
         Files.createDirectories(dir);
         StringBuilder y = new StringBuilder();
@@ -138,6 +139,7 @@ public final class IngestRun {
                 .append(cycle)
                 .append('\n');
         y.append("ring:\n  size: ").append(ringSize).append('\n');
+        y.append("  priority: ").append(priority).append('\n');
         if (consumers > 0) {
             y.append("  consumers: ").append(consumers).append('\n');
         }
@@ -185,6 +187,7 @@ public final class IngestRun {
         Report.put("dropped_bytes", stats.total(s -> s.droppedBytes));
         Report.put("lost_nothing", daemon.lostNothing());
         Report.put("kept_up", onTime);
+        Report.put("realtime_consumers", daemon.realTimeConsumers());
         Report.put("wall_seconds", (closed - t0) / 1e9);
         Report.put("journaled_mb_per_s", journaled / ((lastJournaled.get() - t0) / 1e9) / 1e6);
         Report.put("stored_mb_per_s", stored / ((closed - t0) / 1e9) / 1e6);

@@ -4,6 +4,7 @@ import io.wavestash.config.Backpressure;
 import io.wavestash.config.ClockConfig;
 import io.wavestash.config.IngestConfig;
 import io.wavestash.config.RetentionConfig;
+import io.wavestash.config.RingPriority;
 import io.wavestash.config.SampleEncoding;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.SourceKind;
@@ -102,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                     IngestConfig.DEFAULT_JOURNAL_CYCLE,
                     IngestConfig.DEFAULT_RING_SIZE,
                     1,
+                    RingPriority.NORMAL,
                     0,
                     "127.0.0.1",
                     IngestConfig.DEFAULT_SILENCE_DBFS,

@@ -16,6 +16,7 @@ import java.util.Map;
  *     time
  * @param ringSize slots in the ring (a power of two)
  * @param ringConsumers threads that take chunks off the ring and journal them, each for its share of the sensors
+ * @param ringPriority how those threads are scheduled
  * @param metricsPort port of the HTTP metrics endpoint, 0 for none
  * @param metricsBind address the metrics endpoint listens on
  * @param silenceDbfs chunks quieter than this RMS level (dBFS) count as silent
@@ -28,6 +29,7 @@ public record IngestConfig(
         Duration journalCycle,
         int ringSize,
         int ringConsumers,
+        RingPriority ringPriority,
         int metricsPort,
         String metricsBind,
         double silenceDbfs,
@@ -74,6 +76,7 @@ public record IngestConfig(
                 DEFAULT_JOURNAL_CYCLE,
                 DEFAULT_RING_SIZE,
                 1,
+                RingPriority.NORMAL,
                 0,
                 "127.0.0.1",
                 DEFAULT_SILENCE_DBFS,

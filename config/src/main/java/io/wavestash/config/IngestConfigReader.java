@@ -57,6 +57,7 @@ final class IngestConfigReader {
                     "a ring of " + ringSize + " slots gives " + consumers
                             + " consumers fewer than 2 slots each; raise ring.size or lower ring.consumers");
         }
+        RingPriority priority = ring.enumValue("priority", RingPriority.class, RingPriority.NORMAL);
         ring.finish();
         ConfigNode metrics = root.child("metrics");
         int port = metrics.integer("port", 0, 0, 65_535);
@@ -82,6 +83,7 @@ final class IngestConfigReader {
                 journalCycle,
                 ringSize,
                 consumers,
+                priority,
                 port,
                 bind,
                 silence,

@@ -68,6 +68,21 @@ class WavestashConfigTest {
     }
 
     @Test
+    void theRingRunsAtNormalPriorityUnlessRealTimeIsAskedFor() {
+        assertThat(parse("sensors:\n  - {id: a, source: tone}\n").ingest().ringPriority())
+                .isEqualTo(RingPriority.NORMAL);
+        assertThat(parse("ring: {priority: realtime}\nsensors:\n  - {id: a, source: tone}\n")
+                        .ingest()
+                        .ringPriority())
+                .isEqualTo(RingPriority.REALTIME);
+        assertThatThrownBy(() -> parse("ring: {priority: high}\nsensors:\n  - {id: a, source: tone}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ring.priority")
+                .hasMessageContaining("normal, realtime")
+                .hasMessageContaining("'high'");
+    }
+
+    @Test
     void readsTheHttpSection() {
         HttpConfig http = parse(
                         """

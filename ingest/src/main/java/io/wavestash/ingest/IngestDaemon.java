@@ -5,6 +5,7 @@ import com.lmax.disruptor.ExceptionHandler;
 import io.wavestash.config.Backpressure;
 import io.wavestash.config.ClockConfig;
 import io.wavestash.config.IngestConfig;
+import io.wavestash.config.RingPriority;
 import io.wavestash.config.SensorConfig;
 import io.wavestash.config.SourceKind;
 import io.wavestash.config.WavestashConfig;
@@ -40,6 +41,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,6 +67,10 @@ public final class IngestDaemon implements AutoCloseable {
     });
 
     private final Ring ring;
+    /** The ring's consumers running under real-time scheduling ({@code ring.priority: realtime}). */
+    private final AtomicInteger realTimeConsumers = new AtomicInteger();
+
+    private final AtomicBoolean realTimeRefused = new AtomicBoolean();
     private final IngestMetrics metrics = new IngestMetrics();
     private final IngestStats stats = new IngestStats(metrics.registry());
     private int metricsPort = -1;
@@ -118,7 +125,8 @@ public final class IngestDaemon implements AutoCloseable {
                         store,
                         guard(config.store().path()),
                         materializer,
-                        preparing))));
+                        preparing))),
+                ingest.ringPriority() == RingPriority.REALTIME ? this::raiseConsumer : () -> {});
         for (SensorConfig s : ingest.sensors()) {
             metrics.bindSensor(s.id(), stats.sensor(s.id()));
         }
@@ -297,6 +305,21 @@ public final class IngestDaemon implements AutoCloseable {
     /** Port of the {@code /metrics} endpoint, or -1 when it is off. */
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /** Run by each of the ring's consumers as it starts, under {@code ring.priority: realtime}. */
+    private void raiseConsumer() {
+        String refused = RealTime.raise();
+        if (refused == null) {
+            realTimeConsumers.incrementAndGet();
+        } else if (realTimeRefused.compareAndSet(false, true)) {
+            LOG.warning("ring.priority: realtime: the ring's consumers run at normal priority: " + refused);
+        }
+    }
+
+    /** How many of the ring's consumers run under real-time scheduling (0 unless {@code ring.priority: realtime}). */
+    public int realTimeConsumers() {
+        return realTimeConsumers.get();
     }
 
     public IngestStats stats() {

@@ -100,6 +100,12 @@ public final class IngestMetrics implements AutoCloseable {
         gauge("wavestash.ring.size", "slots in the ring", Tags.empty(), daemon, d -> d.ring()
                 .size());
         gauge(
+                "wavestash.ring.realtime.consumers",
+                "the ring's consumer threads under real-time scheduling (ring.priority: realtime)",
+                Tags.empty(),
+                daemon,
+                IngestDaemon::realTimeConsumers);
+        gauge(
                 "wavestash.journal.lag.records",
                 "journal records (chunks, and the sessions, dropouts and anchors among them) not yet in the store",
                 Tags.empty(),

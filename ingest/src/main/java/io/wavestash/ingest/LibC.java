@@ -18,6 +18,11 @@ public interface LibC extends Library {
 
     int setpriority(int which, int who, int prio) throws LastErrorException;
 
+    /** {@code param} is a {@code struct sched_param}: its one field, the priority. */
+    int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+    int sched_getscheduler(int pid) throws LastErrorException;
+
     int madvise(Pointer address, long length, int advice) throws LastErrorException;
 
     /** The bound library. */

@@ -131,14 +131,11 @@ final class TemplatedStore implements ChunkStore {
         if (present != null && present.block() == block && present.length() == length) {
             return null;
         }
-        try {
-            entry.runs().presentRanges(block, block + length).forEach(r -> {
-                throw new IllegalArgumentException("chunk at byte " + block + " (" + length
-                        + " bytes) overlaps stored bytes " + r[0] + ".." + r[1]);
-            });
-        } catch (IllegalArgumentException e) {
-            throw new StoreException(
-                    "sensor " + sensor + ", session " + Times.ofEpochMicros(session) + ": " + e.getMessage());
+        long[] stored = entry.runs().firstPresent(block, block + length);
+        if (stored != null) {
+            throw new StoreException("sensor " + sensor + ", session " + Times.ofEpochMicros(session)
+                    + ": chunk at byte " + block + " (" + length + " bytes) overlaps stored bytes " + stored[0] + ".."
+                    + stored[1]);
         }
         return entry;
     }

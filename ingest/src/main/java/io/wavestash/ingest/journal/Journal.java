@@ -333,6 +333,9 @@ public final class Journal implements AutoCloseable {
 
     /** Reads records in order. Not thread-safe; one per consumer. */
     public static final class Reader implements AutoCloseable {
+        /** The kinds by ordinal ({@code values()} copies its array every call). */
+        private static final ChunkEvent.Kind[] KINDS = ChunkEvent.Kind.values();
+
         private final ExcerptTailer tailer;
 
         Reader(ExcerptTailer tailer) {
@@ -347,7 +350,7 @@ public final class Journal implements AutoCloseable {
                 }
                 Bytes<?> b = dc.wire().bytes();
                 int kind = b.readUnsignedByte();
-                r.kind = ChunkEvent.Kind.values()[kind & ~PLACED];
+                r.kind = KINDS[kind & ~PLACED];
                 r.placed = (kind & PLACED) != 0;
                 r.sensor = b.readUtf8();
                 r.session = b.readLong();

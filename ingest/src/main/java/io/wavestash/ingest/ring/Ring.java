@@ -60,6 +60,21 @@ public final class Ring implements Publisher, AutoCloseable {
             ExceptionHandler<ChunkEvent> errors,
             ChunkMeter meter,
             IntFunction<List<EventHandler<ChunkEvent>>> keep) {
+        this(size, consumers, policies, errors, meter, keep, () -> {});
+    }
+
+    /**
+     * As above, and each consumer thread runs {@code onStart} before its first event (to set how it is scheduled,
+     * say).
+     */
+    public Ring(
+            int size,
+            int consumers,
+            Map<String, Backpressure> policies,
+            ExceptionHandler<ChunkEvent> errors,
+            ChunkMeter meter,
+            IntFunction<List<EventHandler<ChunkEvent>>> keep,
+            Runnable onStart) {
         if (consumers < 1 || Integer.bitCount(size) != 1 || size / consumers < 2) {
             throw new IllegalArgumentException(
                     "a ring of " + size + " slots cannot be split among " + consumers + " consumers");
@@ -69,7 +84,11 @@ public final class Ring implements Publisher, AutoCloseable {
         int shardSize = Integer.highestOneBit(size / consumers);
         for (int i = 0; i < consumers; i++) {
             shards[i] = new Shard(
-                    shardSize, consumers == 1 ? "wavestash-ring" : "wavestash-ring-" + i, errors, keep.apply(i));
+                    shardSize,
+                    consumers == 1 ? "wavestash-ring" : "wavestash-ring-" + i,
+                    errors,
+                    keep.apply(i),
+                    onStart);
         }
         // dealt out in turn, in the sensors' order: the parts get as many sensors each, give or take one
         Map<String, Route> dealt = new HashMap<>();
@@ -191,11 +210,16 @@ public final class Ring implements Publisher, AutoCloseable {
         final Disruptor<ChunkEvent> disruptor;
         final RingBuffer<ChunkEvent> ring;
 
-        Shard(int size, String thread, ExceptionHandler<ChunkEvent> errors, List<EventHandler<ChunkEvent>> keep) {
+        Shard(
+                int size,
+                String thread,
+                ExceptionHandler<ChunkEvent> errors,
+                List<EventHandler<ChunkEvent>> keep,
+                Runnable onStart) {
             this.disruptor = new Disruptor<>(
                     ChunkEvent::new,
                     size,
-                    r -> consumerThread(r, thread),
+                    r -> consumerThread(r, thread, onStart),
                     ProducerType.MULTI,
                     new ParkingWaitStrategy());
             disruptor.setDefaultExceptionHandler(errors);
@@ -248,8 +272,13 @@ public final class Ring implements Publisher, AutoCloseable {
     }
 
     /** The thread that runs the handlers: it acknowledges chunks, so it keeps the daemon's priority. */
-    private static Thread consumerThread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
+    private static Thread consumerThread(Runnable r, String name, Runnable onStart) {
+        Thread t = new Thread(
+                () -> {
+                    onStart.run();
+                    r.run();
+                },
+                name);
         t.setDaemon(true);
         return t;
     }

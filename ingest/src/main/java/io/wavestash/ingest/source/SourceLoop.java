@@ -198,8 +198,8 @@ final class SourceLoop {
 
     private long heldBytes() {
         long n = 0;
-        for (Held h : held) {
-            n += h.bytes.length;
+        for (int i = 0; i < held.size(); i++) { // no iterator: this runs for every chunk of every source
+            n += held.get(i).bytes.length;
         }
         return n;
     }

@@ -141,10 +141,10 @@ public final class AvailabilityIndex {
         }
         ChunkRuns.Added added = entry.runs().add(block, length);
         if (added == ChunkRuns.Added.NEW) {
-            record(log, CHUNK, chunkPayload(session, block, length));
+            record(log, CHUNK, chunkPayload(scratchPayload(), session, block, length));
             if (level != null) {
                 entry.levels().add(level.dbfs(), level.silent());
-                record(log, LEVEL, levelPayload(session, block, level));
+                record(log, LEVEL, levelPayload(scratchPayload(), session, block, level));
             }
         }
         return added;
@@ -182,13 +182,8 @@ public final class AvailabilityIndex {
         return true;
     }
 
-    private static ByteBuffer levelPayload(long session, long block, ChunkLevel level) {
-        return ByteBuffer.allocate(21)
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(session)
-                .putLong(block)
-                .putFloat(level.dbfs())
-                .put((byte) (level.silent() ? 1 : 0));
+    private static ByteBuffer levelPayload(ByteBuffer into, long session, long block, ChunkLevel level) {
+        return into.putLong(session).putLong(block).putFloat(level.dbfs()).put((byte) (level.silent() ? 1 : 0));
     }
 
     private static ByteBuffer longs(long... values) {
@@ -254,12 +249,8 @@ public final class AvailabilityIndex {
         }
     }
 
-    private static ByteBuffer chunkPayload(long session, long block, int length) {
-        return ByteBuffer.allocate(20)
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(session)
-                .putLong(block)
-                .putInt(length);
+    private static ByteBuffer chunkPayload(ByteBuffer into, long session, long block, int length) {
+        return into.putLong(session).putLong(block).putInt(length);
     }
 
     public synchronized void removeSession(SensorId sensor, long session) {
@@ -578,7 +569,11 @@ public final class AvailabilityIndex {
             }
             byte type = b.get(start + 4);
             crc.reset();
-            crc.update(b.slice(start + 4, 1 + length));
+            if (b.hasArray()) {
+                crc.update(b.array(), b.arrayOffset() + start + 4, 1 + length);
+            } else {
+                crc.update(b.slice(start + 4, 1 + length));
+            }
             if ((int) crc.getValue() != b.getInt(start + 5 + length)) {
                 break;
             }
@@ -649,8 +644,30 @@ public final class AvailabilityIndex {
         }
     }
 
+    /**
+     * The buffers a chunk's records are put together in (under this index's lock): two a chunk for every sensor
+     * would otherwise be garbage, and each collection a pause of the threads that acknowledge chunks.
+     */
+    private final ByteBuffer payload = ByteBuffer.allocate(SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+
+    private final ByteBuffer recordScratch =
+            ByteBuffer.allocate(9 + SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C recordCrc = new CRC32C();
+    private static final int SCRATCH_BYTES = 64;
+
+    /** The payload buffer, emptied, for a record of at most {@value #SCRATCH_BYTES} bytes. */
+    private ByteBuffer scratchPayload() {
+        return payload.clear();
+    }
+
     private void record(SensorLog log, byte type, ByteBuffer payload) {
-        log.pending.writeBytes(recordBytes(type, payload));
+        if (payload.position() > SCRATCH_BYTES) {
+            log.pending.writeBytes(recordBytes(type, payload));
+        } else {
+            ByteBuffer r = recordScratch.clear();
+            putRecord(r, recordCrc, type, payload);
+            log.pending.write(r.array(), 0, r.position());
+        }
         if (log.pending.size() > PENDING_LIMIT) {
             try {
                 flush();
@@ -662,14 +679,19 @@ public final class AvailabilityIndex {
 
     /** A record: payload length, type, payload (written up to its position), CRC32C of type and payload. */
     private static byte[] recordBytes(byte type, ByteBuffer payload) {
+        ByteBuffer r = ByteBuffer.allocate(9 + payload.position()).order(ByteOrder.LITTLE_ENDIAN);
+        putRecord(r, new CRC32C(), type, payload);
+        return r.array();
+    }
+
+    /** Puts a record at the start of {@code r} (a little-endian heap buffer, empty) with {@code crc}, reset first. */
+    private static void putRecord(ByteBuffer r, CRC32C crc, byte type, ByteBuffer payload) {
         payload.flip();
         int length = payload.remaining();
-        ByteBuffer r = ByteBuffer.allocate(9 + length).order(ByteOrder.LITTLE_ENDIAN);
         r.putInt(length).put(type).put(payload);
-        CRC32C crc = new CRC32C();
+        crc.reset();
         crc.update(r.array(), 4, 1 + length);
         r.putInt((int) crc.getValue());
-        return r.array();
     }
 
     private String key(SensorId sensor) {

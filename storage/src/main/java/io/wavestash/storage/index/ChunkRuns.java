@@ -93,6 +93,21 @@ public final class ChunkRuns {
         return chunkContaining(i, offset);
     }
 
+    /**
+     * The first present byte range that intersects {@code [from, to)}, clipped to it (not merged with the ranges
+     * after it), or null when none does.
+     */
+    public synchronized long[] firstPresent(long from, long to) {
+        for (int i = Math.max(0, runAtOrBefore(from)); i < size && start[i] < to; i++) {
+            long a = Math.max(from, start[i]);
+            long b = Math.min(to, end(i));
+            if (a < b) {
+                return new long[] {a, b};
+            }
+        }
+        return null;
+    }
+
     /** The present byte ranges that intersect {@code [from, to)}, clipped to it and merged where adjacent. */
     public synchronized List<long[]> presentRanges(long from, long to) {
         List<long[]> out = new ArrayList<>();
