@@ -150,8 +150,8 @@ done
 commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode fast --sensors $FAST_SENSORS --seconds $FAST_SECONDS --layout chunks|segments  # 3 runs each")
 
 # --- 3. real time: capacity and latency ------------------------------------------------------------------------
-realtime() { # name sensors seconds
-  local name="$1" sensors="$2" seconds="$3" need free
+realtime() { # name sensors seconds [priority of the ring's consumers: normal (the default) or realtime]
+  local name="$1" sensors="$2" seconds="$3" priority="${4:-normal}" need free
   # each byte is written once, into the store; the journal holds the chunks it could not place there (a session's
   # first, any while a file is being created) until the commit after them: a tenth more, and room to spare
   need=$(( sensors * 96000 * seconds * 11 / 10 + (6 << 30) ))
@@ -161,20 +161,21 @@ realtime() { # name sensors seconds
     say "   only $((free >> 30)) GiB free: $name runs ${seconds} s instead of $3 s"
     R[$name.shortened]="$3"
   fi
-  say "== real time: $sensors sensors (48 kHz 16-bit mono, segments layout) for $seconds s"
+  say "== real time: $sensors sensors (48 kHz 16-bit mono, segments layout) for $seconds s, ring.priority $priority"
   rm -rf "$work/rt"
   # the run stops itself when it cannot keep up; should even that not happen, it is killed
   if ! timeout -s KILL $(( seconds * 3 + 300 )) java "${jvm[@]}" "${daemon[@]}" -cp "$cp" io.wavestash.bench.IngestRun --dir "$work/rt" \
-    --wav "$minute" --sensors "$sensors" --seconds "$seconds" --mode realtime --layout segments > "$work/rt.out" 2>> "$log"; then
+    --wav "$minute" --sensors "$sensors" --seconds "$seconds" --mode realtime --layout segments --priority "$priority" \
+    > "$work/rt.out" 2>> "$log"; then
     say "   the run did not end by itself and was killed"
     for k in kept_up dropouts cpu_cores rss_max_mb durable_p50_ms durable_p99_ms durable_p999_ms durable_max_ms \
-      queryable_p50_ms queryable_p99_ms queryable_max_ms settled_durable_p99_ms settled_queryable_p99_ms; do
+      queryable_p50_ms queryable_p99_ms queryable_max_ms settled_durable_p99_ms settled_queryable_p99_ms realtime_consumers; do
       R[$name.$k]=n/a
     done
     R[$name.kept_up]=false R[$name.sensors]=$sensors
   fi
   record "$name" "$work/rt.out"
-  R[$name.run_seconds]=$seconds
+  R[$name.run_seconds]=$seconds R[$name.priority]=$priority
   rm -rf "$work/rt"
   say "   kept up: ${R[$name.kept_up]}, dropouts ${R[$name.dropouts]}, CPU ${R[$name.cpu_cores]} cores, RSS ${R[$name.rss_max_mb]} MB," \
     "durable p99 ${R[$name.durable_p99_ms]} ms, queryable p99 ${R[$name.queryable_p99_ms]} ms"
@@ -193,7 +194,16 @@ settle
 realtime cap "$CAP_SENSORS" "$CAP_SECONDS"
 settle
 realtime lat "$LAT_SENSORS" "$LAT_SECONDS"
-commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS")
+# the latency step again, three times, with the ring's consumers under real-time scheduling (ring.priority:
+# realtime, where the daemon is allowed it; realtime_consumers says whether it was): medians of the three
+for i in 1 2 3; do
+  settle
+  realtime latrt$i "$LAT_SENSORS" "$LAT_SECONDS" realtime
+done
+for k in durable_p99_ms queryable_p99_ms settled_durable_p99_ms settled_queryable_p99_ms dropouts; do
+  R[latrt.$k]=$(median "${R[latrt1.$k]}" "${R[latrt2.$k]}" "${R[latrt3.$k]}")
+done
+commands+=("java @cli/jvm/chronicle.options @cli/jvm/ingest.options -cp bench io.wavestash.bench.IngestRun --mode realtime --layout segments --sensors $CAP_SENSORS --seconds $CAP_SECONDS, then --sensors $LAT_SENSORS --seconds $LAT_SECONDS, then that 3 times with --priority realtime")
 
 # --- 4. the stores to query -------------------------------------------------------------------------------------
 say "== writing the stores: wavestash segments (the default layout, ${DAY_SECONDS} s) and chunks, sox minute files, py2store (${HOUR_SECONDS} s)"
@@ -230,23 +240,33 @@ segment_files() {
 }
 # the window [from, to) of a store in-process: warm ($RUNS runs after one untimed) into R[warm.*], cold (evicted,
 # 3 runs) into R[cold.seconds] and R[cold.mb]
-in_process() { # store warm-prefix cold-prefix
-  local i cold=()
+# With a fourth argument, each cold run is preceded by dd reading its own file cold, into R[cold-prefix.dd]: the
+# disk's cold read rate moves by half between runs of this script (bench/ANALYSIS.md), so the window is also compared
+# with the rate measured alternately with it.
+in_process() { # store warm-prefix cold-prefix [dd]
+  local i cold=() ddc=()
   bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
   record "$2" "$work/w.out"
   for i in $(seq 3); do
+    if [ -n "${4:-}" ]; then
+      evict "$work/dd.bin"
+      ddc+=("$(calc "$DD_MB * 1.048576 / $(timed dd if="$work/dd.bin" of=/dev/null bs=1M)" 1)")
+    fi
     evict "$1"
     bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
     cold+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
   done
   R[$3.seconds]=$(median "${cold[@]}")
   R[$3.mb]=$(calc "${R[$2.bytes]} / ${R[$3.seconds]} / 1e6" 1)
+  [ -z "${4:-}" ] || R[$3.dd]=$(median "${ddc[@]}")
 }
+# dd's file again, for the cold reads taken alternately with the windows'
+dd if=/dev/zero of="$work/dd.bin" bs=1M count="$DD_MB" conv=fsync 2>/dev/null
 for spec in $WINDOWS; do
   name=${spec%%:*} secs=${spec#*:}
   from=$(iso "$(calc "$start_epoch + $offset" 2)") to=$(iso "$(calc "$start_epoch + $offset + $secs" 2)")
   say "== window $name: $from .. $to"
-  in_process "$work/day" warm.$name cold.$name
+  in_process "$work/day" warm.$name cold.$name dd
   # the same files read cold by cat: the disk's rate for exactly what the window reads
   mapfile -t files < <(segment_files "$offset" "$secs")
   catc=()
@@ -255,7 +275,7 @@ for spec in $WINDOWS; do
     catc+=("$(timed sh -c 'cat "$@" > /dev/null' cat "${files[@]}")")
   done
   R[catcold.$name.mb]=$(calc "$(cat "${files[@]}" | wc -c) / $(median "${catc[@]}") / 1e6" 1)
-  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
+  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; dd's cold read alternately ${R[cold.$name.dd]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
   if [ "$secs" -le "$HOUR_SECONDS" ]; then
     in_process "$work/chunks" chunks.$name chunkscold.$name
     cli=() sx=() pyp=() pys=()
@@ -283,7 +303,8 @@ for spec in $WINDOWS; do
       "python ${R[py.$name]} s (${R[pyproc.$name]} s with start); the three files hold the same samples"
   fi
 done
-commands+=("java -cp bench io.wavestash.bench.WindowRun --store day --sensor mic --from F --to T --repeats $RUNS (warm; cold: evicted, 1 run, 3 times)")
+rm -f "$work/dd.bin"
+commands+=("java -cp bench io.wavestash.bench.WindowRun --store day --sensor mic --from F --to T --repeats $RUNS (warm; cold: evicted, 1 run, 3 times, each after dd reading its file evicted)")
 commands+=("cat SEGMENT-FILES > /dev/null   # the window's own segment files, evicted, 3 runs")
 commands+=("./wavestash query --store day --sensor mic --from F --to T --out cli.wav   # $RUNS runs")
 commands+=("sox seg-A.wav ... seg-B.wav sox.wav trim OFFSET SECONDS   # the minute files the window touches, $RUNS runs")
@@ -362,11 +383,12 @@ mw=${R[warm.$m.seconds_median]}
   echo "|---|---|---|"
   echo "| ingest, $FAST_SENSORS fast sensors, acknowledged ≥ 0.5x fsync'd write | segments $(calc "$fj / $W" 2)x, chunks $(calc "$fjc / $W" 2)x ($fj and $fjc MB/s against $W MB/s) | $(ok "$fj / $W >= 0.5 && $fjc / $W >= 0.5") |"
   echo "| $CAP_SENSORS real-time sensors, ${R[cap.run_seconds]} s, zero dropouts | ${R[cap.dropouts]} dropouts, CPU ${R[cap.cpu_cores]} cores, RSS ${R[cap.rss_max_mb]} MB | $(ok "\"${R[cap.kept_up]}\" == \"true\" && ${R[cap.dropouts]} == 0 && ${R[cap.run_seconds]} >= 300 && $CAP_SENSORS >= 2000") |"
-  echo "| $LAT_SENSORS sensors: capture-to-durable p99 ≤ 1 ms | ${R[lat.durable_p99_ms]} ms | $(ok "${R[lat.durable_p99_ms]} <= 1") |"
-  echo "| $LAT_SENSORS sensors: capture-to-queryable p99 ≤ 1 s | ${R[lat.queryable_p99_ms]} ms | $(ok "${R[lat.queryable_p99_ms]} <= 1000") |"
+  rt="with \`ring.priority: realtime\` (${R[latrt1.realtime_consumers]}, ${R[latrt2.realtime_consumers]}, ${R[latrt3.realtime_consumers]} consumers got it), median of 3"
+  echo "| $LAT_SENSORS sensors: capture-to-durable p99 ≤ 1 ms | $rt: ${R[latrt.durable_p99_ms]} ms (${R[latrt1.durable_p99_ms]}, ${R[latrt2.durable_p99_ms]}, ${R[latrt3.durable_p99_ms]}); at normal priority ${R[lat.durable_p99_ms]} ms | $(ok "${R[latrt.durable_p99_ms]} <= 1") |"
+  echo "| $LAT_SENSORS sensors: capture-to-queryable p99 ≤ 1 s | $rt: ${R[latrt.queryable_p99_ms]} ms (${R[latrt1.queryable_p99_ms]}, ${R[latrt2.queryable_p99_ms]}, ${R[latrt3.queryable_p99_ms]}); at normal priority ${R[lat.queryable_p99_ms]} ms | $(ok "${R[latrt.queryable_p99_ms]} <= 1000") |"
   echo "| $m window in-process warm ≤ 0.15 s | ${mw} s (segments, the default), ${R[chunks.$m.seconds_median]} s (chunks) | $(ok "$mw <= 0.15") |"
   echo "| … and ≥ 3x faster than sox and Python | sox $(calc "${R[sox.$m]} / $mw" 1)x, Python $(calc "${R[py.$m]} / $mw" 1)x | $(ok "${R[sox.$m]} / $mw >= 3 && ${R[py.$m]} / $mw >= 3") |"
-  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / $C" 2)x of dd's $C MB/s, $(calc "${R[cold.$m.mb]} / ${R[catcold.$m.mb]}" 2)x of cat reading the window's segment files cold (${R[catcold.$m.mb]} MB/s) | $(ok "${R[cold.$m.mb]} / $C >= 0.7") |"
+  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / ${R[cold.$m.dd]}" 2)x of dd's cold read taken alternately with it (${R[cold.$m.dd]} MB/s); $(calc "${R[cold.$m.mb]} / $C" 2)x of the limits' $C MB/s; $(calc "${R[cold.$m.mb]} / ${R[catcold.$m.mb]}" 2)x of cat reading the window's segment files cold (${R[catcold.$m.mb]} MB/s) | $(ok "${R[cold.$m.mb]} / ${R[cold.$m.dd]} >= 0.7") |"
   echo "| $m window via the CLI (JVM start included) no slower than sox | ${R[cli.$m]} s against ${R[sox.$m]} s | $(ok "${R[cli.$m]} <= ${R[sox.$m]}") |"
   echo "| daemon with $MEM_SENSORS sensors < 150 MB RSS | ${R[mem.rss]} MB | $(ok "${R[mem.rss]} < 150") |"
   echo "| the $lastname window exports with -Xmx64m | ${R[export.ok]}, ${R[export.bytes]} bytes, peak RSS ${R[export.rss]} MB | $(ok "\"${R[export.ok]}\" == \"yes\"") |"
@@ -397,10 +419,10 @@ mw=${R[warm.$m.seconds_median]}
   echo "as a refresh took). A run that cannot keep up is stopped 30 s after its sources should have ended. Settled ="
   echo "the chunks captured from 15 s after the start on (the targets are for all of them)."
   echo
-  echo "| sensors | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms | settled: durable p99 / queryable p99 ms |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  for n in cap lat; do
-    echo "| ${R[$n.sensors]} | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} | ${R[$n.settled_durable_p99_ms]} / ${R[$n.settled_queryable_p99_ms]} |"
+  echo "| sensors | ring.priority | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms | settled: durable p99 / queryable p99 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for n in cap lat latrt1 latrt2 latrt3; do
+    echo "| ${R[$n.sensors]} | ${R[$n.priority]}$([ "${R[$n.realtime_consumers]:-0}" = 0 ] || echo " (${R[$n.realtime_consumers]} consumers)") | ${R[$n.run_seconds]}$([ -n "${R[$n.shortened]:-}" ] && echo " (of ${R[$n.shortened]}: disk)") | ${R[$n.kept_up]} | ${R[$n.dropouts]} | ${R[$n.cpu_cores]} | ${R[$n.rss_max_mb]} | ${R[$n.durable_p50_ms]} / ${R[$n.durable_p99_ms]} / ${R[$n.durable_p999_ms]} / ${R[$n.durable_max_ms]} | ${R[$n.queryable_p50_ms]} / ${R[$n.queryable_p99_ms]} / ${R[$n.queryable_max_ms]} | ${R[$n.settled_durable_p99_ms]} / ${R[$n.settled_queryable_p99_ms]} |"
   done
   echo
   echo "## Windows"
@@ -408,19 +430,20 @@ mw=${R[warm.$m.seconds_median]}
   echo "One 48 kHz 16-bit mono sensor recorded in 100 ms chunks (the daemon's default) into segment files (the default"
   echo "layout), ${DAY_SECONDS} s, and the first ${HOUR_SECONDS} s of it again as one file per chunk; every window starts ${offset} s"
   echo "into the session. In-process = query plan, reads and WAV encoding into a discarding channel ($RUNS warm runs after"
-  echo "one untimed; cold: store evicted, 3 runs). cat = the window's segment files read cold by \`cat\`."
+  echo "one untimed; cold: store evicted, 3 runs, each right after dd read its ${DD_MB} MiB file evicted, since the disk's"
+  echo "cold rate moves between and within runs). cat = the window's segment files read cold by \`cat\`."
   echo "CLI = \`./wavestash query\` writing the WAV file, JVM start included. sox and Python read the same audio from"
   echo "one-minute WAV files and from one file per 100 ms chunk, and the files they write hold the same samples as"
   echo "wavestash's (checked)."
   echo
-  echo "| window | in-process warm s | cold s (MB/s, x dd cold read) | cat cold MB/s | chunks layout warm s (cold MB/s) | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
+  echo "| window | in-process warm s | cold s (MB/s, x dd's cold read alternately: MB/s) | cat cold MB/s | chunks layout warm s (cold MB/s) | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   for spec in $WINDOWS; do
     n=${spec%%:*} s=${spec#*:}
     if [ "$s" -le "$HOUR_SECONDS" ]; then
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | ${R[catcold.$n.mb]} | ${R[chunks.$n.seconds_median]} (${R[chunkscold.$n.mb]}) | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[catcold.$n.mb]} | ${R[chunks.$n.seconds_median]} (${R[chunkscold.$n.mb]}) | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
     else
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / $C" 2)) | ${R[catcold.$n.mb]} | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[catcold.$n.mb]} | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
     fi
   done
   echo
