@@ -46,26 +46,13 @@ public final class Ring implements Publisher, AutoCloseable {
             ExceptionHandler<ChunkEvent> errors,
             ChunkMeter meter,
             List<EventHandler<ChunkEvent>> keep) {
-        this(size, 1, policies, errors, meter, consumer -> keep);
+        this(size, 1, policies, errors, meter, consumer -> keep, () -> {});
     }
 
     /**
      * A ring of {@code size} slots in all, split among {@code consumers} consumer threads; the events of consumer
-     * {@code i}'s sensors go through the handlers {@code keep.apply(i)}, which only that thread calls.
-     */
-    public Ring(
-            int size,
-            int consumers,
-            Map<String, Backpressure> policies,
-            ExceptionHandler<ChunkEvent> errors,
-            ChunkMeter meter,
-            IntFunction<List<EventHandler<ChunkEvent>>> keep) {
-        this(size, consumers, policies, errors, meter, keep, () -> {});
-    }
-
-    /**
-     * As above, and each consumer thread runs {@code onStart} before its first event (to set how it is scheduled,
-     * say).
+     * {@code i}'s sensors go through the handlers {@code keep.apply(i)}, which only that thread calls, after it ran
+     * {@code onStart} (which may set how it is scheduled).
      */
     public Ring(
             int size,

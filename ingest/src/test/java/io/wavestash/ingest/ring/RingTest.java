@@ -108,6 +108,7 @@ class RingTest {
             policies.put("s" + i, Backpressure.BLOCK);
         }
         ConcurrentLinkedQueue<Handled> handled = new ConcurrentLinkedQueue<>();
+        java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
         byte[] chunk = new byte[64];
         try (Ring ring = new Ring(
                 16,
@@ -116,7 +117,8 @@ class RingTest {
                 new Failing(),
                 ChunkMeter.NONE,
                 consumer -> List.of((event, sequence, endOfBatch) -> handled.add(
-                        new Handled(Thread.currentThread().getName(), consumer, event.sensor(), event.block()))))) {
+                        new Handled(Thread.currentThread().getName(), consumer, event.sensor(), event.block()))),
+                () -> started.add(Thread.currentThread().getName()))) {
             assertThat(ring.consumers()).isEqualTo(2);
             assertThat(ring.size()).isEqualTo(16);
             List<Thread> publishers = new java.util.ArrayList<>();
@@ -162,13 +164,14 @@ class RingTest {
             }
         }
         assertThat(threads).containsExactlyInAnyOrder("wavestash-ring-0", "wavestash-ring-1");
+        assertThat(started).as("each consumer ran onStart").containsExactlyInAnyOrderElementsOf(threads);
         assertThat(sensorsOf).as("configured sensors dealt out evenly").containsExactly(3, 3);
     }
 
     @Test
     void aRingTooSmallToSplitIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new Ring(4, 3, Map.of(), new Failing(), ChunkMeter.NONE, consumer -> List.of()))
+                        () -> new Ring(4, 3, Map.of(), new Failing(), ChunkMeter.NONE, consumer -> List.of(), () -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("4 slots")
                 .hasMessageContaining("3 consumers");
