@@ -415,8 +415,8 @@ mw=${R[warm.$m.seconds_median]}
   echo
   echo "Real time: sensors looping the WAV file paced as microphones, backpressure \`drop\` (a chunk the ring cannot"
   echo "take is a dropout), segments layout; capture = the source handing the chunk to the ring; durable = its journal"
-  echo "append returned; queryable = a reader of the store sees it (it polls the index every 10 ms, or four times as long"
-  echo "as a refresh took). A run that cannot keep up is stopped 30 s after its sources should have ended. Settled ="
+  echo "append returned; queryable = a reader of the store, in a process of its own, sees it (it polls the index every"
+  echo "10 ms, or four times as long as a refresh took; the CPU and RSS figures are the daemon's). A run that cannot keep up is stopped 30 s after its sources should have ended. Settled ="
   echo "the chunks captured from 15 s after the start on (the targets are for all of them)."
   echo
   echo "| sensors | ring.priority | seconds | kept up | dropouts | CPU cores | RSS max MB | durable p50 / p99 / p99.9 / max ms | queryable p50 / p99 / max ms | settled: durable p99 / queryable p99 ms |"

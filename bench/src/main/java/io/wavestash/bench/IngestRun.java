@@ -8,16 +8,11 @@ import io.wavestash.ingest.IngestDaemon;
 import io.wavestash.ingest.IngestStats;
 import io.wavestash.ingest.ring.ChunkEvent;
 import io.wavestash.ingest.source.Pacer;
-import io.wavestash.storage.ChunkStore;
-import io.wavestash.storage.SensorId;
-import io.wavestash.storage.Stores;
-import io.wavestash.storage.index.SessionEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Map.Entry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -33,8 +28,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code --mode realtime}: sources paced as microphones are, each refusing what the ring cannot take
  *       (backpressure {@code drop}, a refused chunk is a dropout); reports dropouts, CPU and RSS, and the
  *       latency percentiles of capture to durable (the journal append that acknowledges a chunk) and capture
- *       to queryable (the chunk seen by a reader of the store, as another process is: it polls every 10 ms,
- *       or four times as long as a refresh of its index took). Both are reported again ({@code settled_...}) for
+ *       to queryable (the chunk seen by a reader of the store in another process, {@link QueryableProbe}: it
+ *       polls every 10 ms, or four times as long as a refresh of its index took). Both are reported again ({@code settled_...}) for
  *       the chunks captured from {@value #SETTLED_SECONDS} s after the start on. A real-time run that cannot keep
  *       up is stopped 30 s after its sources should have ended, and reports {@code kept_up=false}.
  * </ul>
@@ -66,9 +61,6 @@ public final class IngestRun {
     private static final int SETTLED_SECONDS = 15;
     private volatile long settledNanos = Long.MAX_VALUE;
 
-    /** How long the reader's refreshes of the index took. */
-    private final Histogram refreshes = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
-
     private final AtomicLong lastJournaled = new AtomicLong();
     /** Per second of capture: the longest capture-to-durable, capture-to-queryable and journal append (ns). */
     private final AtomicLongArray worstDurable;
@@ -91,7 +83,7 @@ public final class IngestRun {
         this.worstAppend = new AtomicLongArray(seconds + 60);
         for (int i = 0; i < sensors; i++) {
             sensorIndex.put(id(i), i);
-            published[i] = new AtomicLongArray(seconds * (1000 / CHUNK_MS) + 16);
+            published[i] = new AtomicLongArray(chunksPerSensor());
         }
     }
 
@@ -156,6 +148,9 @@ public final class IngestRun {
     }
 
     private void run(WavestashConfig config) throws Exception {
+        Path seenFile = config.store().path().resolveSibling("probe.seen");
+        Path probeReport = config.store().path().resolveSibling("probe.out");
+        Process probe = realTime ? startProbe(config.store().path(), seenFile, probeReport) : null;
         long cpu0 = Report.cpuNanos();
         long t0 = System.nanoTime();
         startNanos = t0;
@@ -163,15 +158,14 @@ public final class IngestRun {
         IngestDaemon daemon =
                 IngestDaemon.start(config, Clock.systemUTC(), Pacer.system(), journal -> new Timed(journal));
         Thread sampler = daemonThread("rss", this::sampleRss);
-        Thread reader = realTime ? daemonThread("reader", () -> pollQueryable(config)) : null;
         // real-time sources end on time unless the machine cannot keep up; then the run is stopped and says so
         boolean onTime = daemon.awaitSources(realTime ? seconds + 30L : seconds * 20L + 120, TimeUnit.SECONDS);
         long sourcesDone = System.nanoTime();
         daemon.close();
         long closed = System.nanoTime();
         long cpu = Report.cpuNanos() - cpu0;
-        if (reader != null) {
-            reader.join(TimeUnit.SECONDS.toMillis(30));
+        if (probe != null) {
+            finishProbe(probe, seenFile, probeReport);
         }
         sampler.interrupt();
         IngestStats stats = daemon.stats();
@@ -200,7 +194,6 @@ public final class IngestRun {
         if (realTime) {
             percentiles("queryable", toQueryable);
             percentiles("settled_queryable", settledToQueryable);
-            percentiles("reader_refresh", refreshes);
         }
         if (timeline) {
             for (int s = 0; s < worstDurable.length(); s++) {
@@ -264,48 +257,85 @@ public final class IngestRun {
     }
 
     /**
-     * A reader of the store beside the daemon: every 10 ms it refreshes its view of the index and records, for
-     * each chunk that has become visible, the time since the chunk was captured.
+     * Starts a {@link QueryableProbe}, a reader of the store in a process of its own, as a reader beside the daemon
+     * is (its garbage, and its collector's pauses, are not the daemon's); it notes when it first saw each chunk.
      */
-    private void pollQueryable(WavestashConfig config) {
-        long[] seen = new long[sensors];
-        long expected = (long) sensors * seconds * (1000 / CHUNK_MS);
-        try (ChunkStore store = openWhenCreated(config)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds * 20L + 120);
-            while (toQueryable.getTotalCount() < expected && System.nanoTime() < deadline) {
-                long began = System.nanoTime();
-                store.refresh();
-                long now = System.nanoTime();
-                refreshes.recordValue(now - began);
-                // a refresh reads every sensor's index log: poll no more than a fifth of the time
-                long pause = Math.max(10, (now - began) * 4 / 1_000_000);
-                for (SensorId sensor : store.sensors()) {
-                    int i = sensorIndex.get(sensor.value());
-                    Entry<Long, SessionEntry> last = store.sessions(sensor).lastEntry();
-                    if (last == null) {
-                        continue;
-                    }
-                    long chunks = last.getValue().runs().endByte() / CHUNK_BYTES;
-                    for (long c = seen[i]; c < chunks; c++) {
-                        long at = published[i].get((int) c);
-                        if (at != 0) {
-                            record(toQueryable, settledToQueryable, worstQueryable, at, now);
-                        }
-                    }
-                    seen[i] = Math.max(seen[i], chunks);
-                }
-                Thread.sleep(pause);
+    private Process startProbe(Path store, Path seenFile, Path report) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process probe = new ProcessBuilder(
+                        java,
+                        "-XX:+UseSerialGC", // as the wavestash launcher runs the commands that read a store
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        QueryableProbe.class.getName(),
+                        "--store",
+                        store.toString(),
+                        "--sensors",
+                        Integer.toString(sensors),
+                        "--chunks",
+                        Integer.toString(chunksPerSensor()),
+                        "--chunk-bytes",
+                        Integer.toString(CHUNK_BYTES),
+                        "--out",
+                        seenFile.toString())
+                .redirectOutput(report.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        // a reader runs before the daemon starts, not beside its start: its JVM's start is not the daemon's
+        Path ready = seenFile.resolveSibling(seenFile.getFileName() + ".ready");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(ready)) {
+            if (!probe.isAlive() || System.nanoTime() > deadline) {
+                probe.destroyForcibly();
+                throw new IllegalStateException("the reader process did not start");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.sleep(5);
         }
+        return probe;
     }
 
-    private static ChunkStore openWhenCreated(WavestashConfig config) throws InterruptedException {
-        while (Stores.existing(config.store().path()).isEmpty()) {
-            Thread.sleep(10);
+    private int chunksPerSensor() {
+        return seconds * (1000 / CHUNK_MS) + 16;
+    }
+
+    /**
+     * Ends the probe (its input closes; it polls once more and exits), then records for every chunk it saw the
+     * time from its capture to its first sight, and reports the probe's refresh times and the chunks it never saw.
+     */
+    private void finishProbe(Process probe, Path seenFile, Path report) throws Exception {
+        probe.getOutputStream().close();
+        if (!probe.waitFor(120, TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            throw new IllegalStateException("the reader process did not end");
         }
-        return Stores.open(config.store(), Stores.Access.READ);
+        if (probe.exitValue() != 0) {
+            throw new IllegalStateException("the reader process failed (exit " + probe.exitValue() + ")");
+        }
+        long unseen = 0;
+        try (java.io.DataInputStream in =
+                new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(seenFile)))) {
+            for (int i = 0; i < sensors; i++) {
+                for (int c = 0; c < chunksPerSensor(); c++) {
+                    long seenAt = in.readLong();
+                    long capturedAt = published[i].get(c);
+                    if (capturedAt == 0) {
+                        continue;
+                    }
+                    if (seenAt == 0) {
+                        unseen++;
+                    } else {
+                        record(toQueryable, settledToQueryable, worstQueryable, capturedAt, seenAt);
+                    }
+                }
+            }
+        }
+        Report.put("queryable_unseen_chunks", unseen);
+        for (String line : Files.readAllLines(report)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                Report.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
     }
 
     /** The journal stage, timing each chunk from its capture to its acknowledgement. */
