@@ -11,8 +11,11 @@ import io.wavestash.storage.persist.LocalPersister;
 import io.wavestash.storage.persist.MemoryPersister;
 import io.wavestash.storage.persist.RandomAccessPersister;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A recorder's index log grows by two records per chunk; its writer rewrites it as runs, summaries and packed
- * levels. Whoever reads the log afterwards, from the start or while tailing it, sees what the writer holds.
+ * A sensor's index log. It is created with its header and first records in one write: a reader never takes a log
+ * shorter than its header for records, and a log a crash left shorter than its header is written over. A
+ * recorder's log grows by two records per chunk; its writer rewrites it as runs, summaries and packed levels.
+ * Whoever reads the log afterwards, from the start or while tailing it, sees what the writer holds.
  */
-class IndexCompactionTest {
+class IndexLogTest {
     private static final SensorId MIC = SensorId.of("mic");
     private static final long T0 = 1_763_632_800_000_000L;
     private static final String LOG = AvailabilityIndex.DIR + "mic.log";
@@ -110,6 +115,49 @@ class IndexCompactionTest {
         assertThat(later.sessions(MIC).get(T0).runs().runs()).hasSize(9);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "disk"})
+    void aNewLogStartsWithItsHeaderAndItsFirstRecords(String kind) throws IOException {
+        RandomAccessPersister persister = persister(kind);
+        AvailabilityIndex writer = new AvailabilityIndex(persister);
+        writer.addSession(meta(T0));
+        writer.addChunk(MIC, T0, 0, 32);
+        writer.flush();
+        byte[] log = persister.read(LOG);
+        assertThat(new String(Arrays.copyOf(log, 4), StandardCharsets.US_ASCII)).isEqualTo("WSIX");
+        AvailabilityIndex reader = new AvailabilityIndex(persister);
+        reader.refresh();
+        assertThat(reader.sessions(MIC).get(T0).runs().endByte()).isEqualTo(32);
+
+        writer.addChunk(MIC, T0, 32, 32); // appended after the first write
+        writer.flush();
+        reader.refresh();
+        assertThat(reader.sessions(MIC).get(T0).runs().endByte()).isEqualTo(64);
+        assertThat(persister.read(LOG)).startsWith(log);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "disk"})
+    void aLogTornShortOfItsHeaderIsSkippedByReadersAndWrittenOverByTheWriter(String kind) throws IOException {
+        RandomAccessPersister persister = persister(kind);
+        persister.write(LOG, ByteBuffer.wrap("WSIX\u0001\u0000\u0000".getBytes(StandardCharsets.US_ASCII)));
+        AvailabilityIndex writer = new AvailabilityIndex(persister);
+        writer.refresh(); // as a writer opening the store does
+        AvailabilityIndex reader = new AvailabilityIndex(persister);
+        reader.refresh();
+        assertThat(reader.sensors()).isEmpty();
+
+        writer.addSession(meta(T0));
+        writer.addChunk(MIC, T0, 0, 32);
+        writer.flush();
+        reader.refresh();
+        assertThat(reader.sessions(MIC).get(T0).runs().endByte()).isEqualTo(32);
+        AvailabilityIndex fresh = new AvailabilityIndex(persister);
+        fresh.refresh();
+        assertThat(fresh.sessions(MIC).get(T0).meta()).isEqualTo(meta(T0));
+        assertThat(fresh.sessions(MIC).get(T0).runs().endByte()).isEqualTo(32);
+    }
+
     private static void assertSameSessions(AvailabilityIndex reader, AvailabilityIndex writer) {
         assertThat(reader.sessions(MIC).keySet())
                 .containsExactlyElementsOf(writer.sessions(MIC).keySet());
@@ -127,6 +175,10 @@ class IndexCompactionTest {
             assertThat(List.of(a.minDbfs(), a.maxDbfs())).isEqualTo(List.of(b.minDbfs(), b.maxDbfs()));
             assertThat(a.meanDbfs()).isCloseTo(b.meanDbfs(), org.assertj.core.data.Offset.offset(1e-9));
         }
+    }
+
+    private static SessionMeta meta(long start) {
+        return meta(start, 16);
     }
 
     private static SessionMeta meta(long start, int chunkFrames) {
