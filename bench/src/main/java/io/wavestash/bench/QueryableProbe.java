@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map.Entry;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -42,17 +43,17 @@ public final class QueryableProbe {
         watcher.setDaemon(true);
         watcher.start();
         Files.createFile(out.resolveSibling(out.getFileName() + ".ready")); // the daemon starts once this JVM has
-        while (Stores.existing(store).isEmpty()) {
+        Optional<StoreConfig> config; // the settings the store was created with, once it is
+        while ((config = Stores.existing(store)).isEmpty()) {
             if (!watcher.isAlive()) {
                 throw new IllegalStateException("no store was created at " + store);
             }
             Thread.sleep(10);
         }
-        StoreConfig config = Stores.existing(store).orElseThrow(); // the settings the store was created with
         long[] seenUpTo = new long[sensors];
         long expected = (long) sensors * chunks;
         long total = 0;
-        try (ChunkStore reader = Stores.open(config, Stores.Access.READ)) {
+        try (ChunkStore reader = Stores.open(config.get(), Stores.Access.READ)) {
             boolean last = false;
             while (total < expected && !last) {
                 last = !watcher.isAlive(); // the daemon closed: one more poll sees all it stored

@@ -271,17 +271,17 @@ public final class AvailabilityIndex {
                 continue;
             }
             String key = log.key != null ? log.key : (log.key = key(e.getKey()));
+            ByteBuffer records = ByteBuffer.wrap(log.pending.toByteArray());
             if (log.generation == 0) {
                 // a new log (or one torn short of its header by a crash): its header and first records in one
                 // write where it is created, as a session starts; a reader skips a log shorter than its header
                 log.generation = newGeneration();
-                ByteBuffer first = ByteBuffer.allocate(HEADER_BYTES + log.pending.size());
-                first.put(header(log.generation)).put(log.pending.toByteArray()).flip();
+                ByteBuffer first = ByteBuffer.allocate(HEADER_BYTES + records.remaining());
+                first.put(header(log.generation)).put(records).flip();
                 persister.writeAt(key, 0, first);
                 log.readOffset = first.limit();
             } else {
-                long at = persister.append(key, ByteBuffer.wrap(log.pending.toByteArray()));
-                log.readOffset = at + log.pending.size();
+                log.readOffset = persister.append(key, records) + log.pending.size();
             }
             log.pending.reset();
             if (log.readOffset - log.compactedBytes > Math.max(COMPACT_AFTER_BYTES, log.compactedBytes)) {
