@@ -27,6 +27,23 @@ final class Args {
     }
 
     int integer(String name, int otherwise) {
-        return Integer.parseInt(text(name, Integer.toString(otherwise)));
+        return parse(name, text(name, Integer.toString(otherwise)));
+    }
+
+    /** A positive integer that must be given. */
+    int positive(String name) {
+        int v = parse(name, text(name, null));
+        if (v <= 0) {
+            throw new IllegalArgumentException("--" + name + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static int parse(String name, String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + ": not an integer: '" + text + "'");
+        }
     }
 }

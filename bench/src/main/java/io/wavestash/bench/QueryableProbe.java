@@ -33,9 +33,9 @@ public final class QueryableProbe {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         Path store = Path.of(args.text("store", null));
-        int sensors = args.integer("sensors", 0);
-        int chunks = args.integer("chunks", 0);
-        int chunkBytes = args.integer("chunk-bytes", 0);
+        int sensors = args.positive("sensors");
+        int chunks = args.positive("chunks");
+        int chunkBytes = args.positive("chunk-bytes");
         Path out = Path.of(args.text("out", null));
         long[][] seen = new long[sensors][chunks];
         Histogram refreshes = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
