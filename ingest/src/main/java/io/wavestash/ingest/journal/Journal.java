@@ -189,24 +189,55 @@ public final class Journal implements AutoCloseable {
                     e.block(),
                     e.blockEnd(),
                     e.data(),
+                    0,
                     e.length(),
                     e.levelDbfs(),
                     e.silent());
         }
 
+        /**
+         * Appends a chunk whose bytes are {@code length} bytes of {@code data} from {@code offset}; with {@code
+         * placed}, they are in the store already and only their place goes into the record.
+         */
+        public long appendChunk(
+                String sensor,
+                long session,
+                long block,
+                long blockEnd,
+                byte[] data,
+                int offset,
+                int length,
+                float level,
+                boolean silent,
+                boolean placed) {
+            return append(
+                    ChunkEvent.Kind.CHUNK,
+                    placed ? PLACED : 0,
+                    sensor,
+                    session,
+                    block,
+                    blockEnd,
+                    data,
+                    offset,
+                    length,
+                    level,
+                    silent);
+        }
+
         /** Appends a session record kept back earlier ({@code json} as the ring carried it). */
         public long appendSession(String sensor, byte[] json, int length) {
-            return append(ChunkEvent.Kind.SESSION, 0, sensor, 0, 0, 0, json, length, Float.NaN, false);
+            return append(ChunkEvent.Kind.SESSION, 0, sensor, 0, 0, 0, json, 0, length, Float.NaN, false);
         }
 
         /** Appends a dropout the journal's writer recorded itself (chunks it could not journal). */
         public long appendDropout(String sensor, long session, long fromBlock, long toBlock) {
-            return append(ChunkEvent.Kind.DROPOUT, 0, sensor, session, fromBlock, toBlock, null, 0, Float.NaN, false);
+            return append(
+                    ChunkEvent.Kind.DROPOUT, 0, sensor, session, fromBlock, toBlock, null, 0, 0, Float.NaN, false);
         }
 
         /** Appends a timing anchor kept back earlier. */
         public long appendAnchor(String sensor, long session, long frame, long offsetNanos) {
-            return append(ChunkEvent.Kind.ANCHOR, 0, sensor, session, frame, offsetNanos, null, 0, Float.NaN, false);
+            return append(ChunkEvent.Kind.ANCHOR, 0, sensor, session, frame, offsetNanos, null, 0, 0, Float.NaN, false);
         }
 
         private long append(
@@ -217,6 +248,7 @@ public final class Journal implements AutoCloseable {
                 long block,
                 long blockEnd,
                 byte[] data,
+                int offset,
                 int length,
                 float level,
                 boolean silent) {
@@ -229,7 +261,7 @@ public final class Journal implements AutoCloseable {
                 b.writeLong(blockEnd);
                 b.writeInt(length);
                 if (length > 0 && (marks & PLACED) == 0) {
-                    b.write(data, 0, length);
+                    b.write(data, offset, length);
                 }
                 if (kind == ChunkEvent.Kind.CHUNK && !Float.isNaN(level)) {
                     b.writeFloat(level);

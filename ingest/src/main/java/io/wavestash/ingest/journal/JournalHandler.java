@@ -63,6 +63,23 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
 
     @Override
     public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
+        try {
+            if (event.kind() == ChunkEvent.Kind.CHUNK && stage(event)) {
+                if (stagedBytes >= STAGED_LIMIT) {
+                    writeStaged();
+                }
+                return;
+            }
+            writeStaged(); // what came before goes into the journal before this
+            handle(event);
+        } finally {
+            if (endOfBatch) {
+                writeStaged();
+            }
+        }
+    }
+
+    private void handle(ChunkEvent event) {
         switch (event.kind()) {
             case SESSION -> {
                 if (placement != null) {
@@ -77,22 +94,12 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
             case CHUNK -> {
                 // room for the record first: kept-back records are tiny and have a lower floor
                 boolean room = guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES) && drainBacklog();
-                boolean placed = room && placement != null && placement.place(event);
-                if (!room || (!placed && !guard.take(event.length(), CHUNK_FLOOR_BYTES))) {
+                if (!room || !guard.take(event.length(), CHUNK_FLOOR_BYTES)) {
                     refuse(event.sensor(), event.session(), event.block(), event.block() + event.length());
                     return;
                 }
-                if (full) {
-                    full = false;
-                    LOG.warning("the journal's disk has room again: " + guard.dir());
-                }
-                if (placed) {
-                    journal.appendPlaced(event);
-                } else {
-                    journal.append(event);
-                }
-                stats.sensor(event.sensor()).journaled(event.length(), placed);
-                stats.captureToDurable.record(System.nanoTime() - event.publishedNanos(), TimeUnit.NANOSECONDS);
+                journal.append(event);
+                acknowledged(event.sensor(), event.block(), event.length(), false, event.publishedNanos());
             }
             case DROPOUT -> {
                 stats.dropout(event.sensor(), event.blockEnd() - event.block());
@@ -111,6 +118,119 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
             }
         }
     }
+
+    /**
+     * Takes a chunk to be placed into the store with the chunks of its sensor that follow it in this batch (see
+     * {@link Placement.Run}); false when it goes into the journal whole, as it comes.
+     */
+    private boolean stage(ChunkEvent e) {
+        if (placement == null || !backlog.isEmpty() || !guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES)) {
+            return false;
+        }
+        Placement.Run run = placement.stage(e);
+        if (run == Placement.WRITE_FIRST) {
+            writeStaged();
+            run = placement.stage(e);
+        }
+        if (run == null || run == Placement.WRITE_FIRST) {
+            return false;
+        }
+        staged.add(new Staged(
+                e.sensor(),
+                e.session(),
+                e.block(),
+                e.blockEnd(),
+                e.length(),
+                e.levelDbfs(),
+                e.silent(),
+                e.publishedNanos(),
+                run,
+                run.length - e.length()));
+        stagedBytes += e.length();
+        return true;
+    }
+
+    /**
+     * Writes the staged chunks into the store, a run per sensor, then journals them in the order they came: where
+     * they went, or, where a run could not be written, their bytes.
+     */
+    private void writeStaged() {
+        if (staged.isEmpty()) {
+            return;
+        }
+        try {
+            placement.writeRuns();
+            for (Staged s : staged) {
+                boolean placed = s.run.written;
+                if (!drainBacklog() || (!placed && !guard.take(s.length, CHUNK_FLOOR_BYTES))) {
+                    refuse(s.sensor, s.session, s.block, s.block + s.length);
+                    continue;
+                }
+                journal.appendChunk(
+                        s.sensor,
+                        s.session,
+                        s.block,
+                        s.blockEnd,
+                        s.run.bytes,
+                        s.offset,
+                        s.length,
+                        s.level,
+                        s.silent,
+                        placed);
+                acknowledged(s.sensor, s.block, s.length, placed, s.publishedNanos);
+            }
+        } finally {
+            staged.clear();
+            stagedBytes = 0;
+            placement.clearRuns();
+        }
+    }
+
+    private void acknowledged(String sensor, long block, int length, boolean placed, long publishedNanos) {
+        if (full) {
+            full = false;
+            LOG.warning("the journal's disk has room again: " + guard.dir());
+        }
+        stats.sensor(sensor).journaled(length, placed);
+        long now = System.nanoTime();
+        stats.captureToDurable.record(now - publishedNanos, TimeUnit.NANOSECONDS);
+        Acknowledgements listener = this.listener;
+        if (listener != null) {
+            listener.acknowledged(sensor, block, publishedNanos, now);
+        }
+    }
+
+    /** Told of each chunk as its journal record is appended (it is acknowledged), on the ring's thread. */
+    @FunctionalInterface
+    public interface Acknowledgements {
+        void acknowledged(String sensor, long block, long publishedNanos, long nowNanos);
+    }
+
+    /** Sets who is told of each chunk acknowledged (one listener; null for none). */
+    public void onAcknowledged(Acknowledgements listener) {
+        this.listener = listener;
+    }
+
+    private volatile Acknowledgements listener;
+
+    /** A chunk taken into its sensor's run, journaled once the run is written. */
+    private record Staged(
+            String sensor,
+            long session,
+            long block,
+            long blockEnd,
+            int length,
+            float level,
+            boolean silent,
+            long publishedNanos,
+            Placement.Run run,
+            int offset) {}
+
+    private final List<Staged> staged = new ArrayList<>();
+    private long stagedBytes;
+
+    /** Chunk bytes staged beyond which they are written before the batch ends. */
+    private static final long STAGED_LIMIT = 4L << 20;
 
     /** Records already kept back (by their count) that still wait for room; 0 once all are journaled. */
     public int backlog() {

@@ -7,9 +7,11 @@ import io.wavestash.storage.SessionMeta;
 import io.wavestash.storage.SessionMetaJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -86,8 +88,13 @@ final class Placement {
         }
     }
 
-    /** Writes a chunk into the store; false when it must go into the journal whole. */
-    boolean place(ChunkEvent e) {
+    /**
+     * Takes a chunk's bytes into its sensor's run, to be written into the store with the chunks after it by {@link
+     * #writeRuns}; returns that run, {@link #WRITE_FIRST} when the runs must be written before this chunk can be
+     * taken (it does not follow its sensor's run, or the run is full), or null when the chunk must go into the
+     * journal whole.
+     */
+    Run stage(ChunkEvent e) {
         Placing p = placing.get(e.sensor());
         int length = e.length();
         if (p == null
@@ -96,29 +103,94 @@ final class Placement {
                 || e.block() % p.frame != 0
                 || length == 0
                 || length % p.frame != 0) {
-            return false;
+            return null;
+        }
+        Run run = p.run;
+        if (run.length > 0 && (run.start + run.length != e.block() || run.length + length > RUN_LIMIT)) {
+            return WRITE_FIRST;
         }
         long end = e.block() + length;
         if (end > p.readyTo - p.span / 4) {
             prepare(p, Math.max(e.block(), p.readyTo)); // the next file, while this one's last quarter is written
         }
         if (!guard.take(length + 4096L, Materializer.STORE_FLOOR_BYTES)) {
-            return false;
+            return null;
         }
-        // past this chunk whatever happens: a write that failed part-way may have left some of its bytes
+        // past this chunk whatever happens: a write that fails part-way may leave some of its bytes
         p.end = end;
-        try {
-            if (placer.place(p.meta, e.block(), ByteBuffer.wrap(e.data(), 0, length))) {
-                return true;
+        if (run.length == 0) {
+            run.start = e.block();
+            run.written = false;
+            withRuns.add(p);
+        }
+        run.take(e.data(), length);
+        return run;
+    }
+
+    /**
+     * Writes each run taken since the last call into the store, one write a run; {@link Run#written} then says
+     * whether it went in (if not, its chunks go into the journal whole). The runs are emptied by {@link
+     * #clearRuns}.
+     */
+    void writeRuns() {
+        for (Placing p : withRuns) {
+            Run run = p.run;
+            try {
+                run.written = placer.place(p.meta, run.start, ByteBuffer.wrap(run.bytes, 0, run.length));
+                if (!run.written) {
+                    prepare(p, run.start); // not ready (yet, or any more: closed as the least recently written)
+                }
+            } catch (IOException | RuntimeException failed) {
+                run.written = false;
+                warnings.warn("cannot write chunks of sensor " + p.meta.sensor()
+                        + " into the store; they go into the journal whole: " + failed.getMessage());
             }
-            prepare(p, e.block()); // not ready (yet, or any more: closed as the least recently written)
-            return false;
-        } catch (IOException | RuntimeException failed) {
-            warnings.warn("cannot write a chunk of sensor " + e.sensor()
-                    + " into the store; it goes into the journal whole: " + failed.getMessage());
-            return false;
         }
     }
+
+    /** Empties the runs once their chunks are journaled. */
+    void clearRuns() {
+        for (Placing p : withRuns) {
+            p.run.length = 0;
+        }
+        withRuns.clear();
+    }
+
+    /** True when runs hold chunks not written yet. */
+    boolean hasRuns() {
+        return !withRuns.isEmpty();
+    }
+
+    /** Returned by {@link #stage} when the runs must be written before the chunk can be taken. */
+    static final Run WRITE_FIRST = new Run();
+
+    /**
+     * Bytes of one sensor's chunks that follow each other, taken from the ring's events and written into the store
+     * in one write: a chunk of 100 ms is not a whole number of pages, and the kernel's cost of a small write that
+     * ends inside a page (it zeroes the rest of a new one) is about twice that of one a page or more long.
+     */
+    static final class Run {
+        byte[] bytes = new byte[0];
+        int length;
+        /** The session byte its first chunk begins at. */
+        long start;
+
+        boolean written;
+
+        private void take(byte[] src, int n) {
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + n, Math.min(RUN_LIMIT, 2 * bytes.length)));
+            }
+            System.arraycopy(src, 0, bytes, length, n);
+            length += n;
+        }
+    }
+
+    /** Bytes a run holds at most (a longer chunk is a run of its own). */
+    static final int RUN_LIMIT = 256 * 1024;
+
+    /** The sensors whose runs hold chunks, in the order their runs began. */
+    private final List<Placing> withRuns = new ArrayList<>();
 
     /** Asks for the file of {@code block} to be made ready, unless that is under way or failed within a second. */
     private void prepare(Placing p, long block) {
@@ -154,6 +226,8 @@ final class Placement {
         final int frame;
         /** Bytes of the session one file holds. */
         final long span;
+        /** Chunks taken and not yet written. */
+        final Run run = new Run();
         /** Where the last chunk placed ended. */
         long end;
         /** Where the files made ready end (the preparing thread writes it). */
