@@ -159,6 +159,15 @@ public final class Journal implements AutoCloseable {
     /** Marks the kind byte of a chunk record whose data is in the store, not in the record. */
     static final int PLACED = 0x80;
 
+    /** A chunk's record but its bytes: what {@link Writer#appendChunk} appends. */
+    public record Chunk(
+            String sensor, long session, long block, long blockEnd, int length, float level, boolean silent) {
+        /** The record of the chunk {@code e} carries. */
+        public static Chunk of(ChunkEvent e) {
+            return new Chunk(e.sensor(), e.session(), e.block(), e.blockEnd(), e.length(), e.levelDbfs(), e.silent());
+        }
+    }
+
     /** Appends records to the journal from one thread ({@link #writer()}). */
     public final class Writer {
         private final ExcerptAppender appender;
@@ -196,32 +205,22 @@ public final class Journal implements AutoCloseable {
         }
 
         /**
-         * Appends a chunk whose bytes are {@code length} bytes of {@code data} from {@code offset}; with {@code
-         * placed}, they are in the store already and only their place goes into the record.
+         * Appends {@code chunk}, whose bytes are {@code chunk.length()} bytes of {@code data} from {@code offset};
+         * when {@code placed}, they are in the store already and only their place goes into the record.
          */
-        public long appendChunk(
-                String sensor,
-                long session,
-                long block,
-                long blockEnd,
-                byte[] data,
-                int offset,
-                int length,
-                float level,
-                boolean silent,
-                boolean placed) {
+        public long appendChunk(Chunk chunk, byte[] data, int offset, boolean placed) {
             return append(
                     ChunkEvent.Kind.CHUNK,
                     placed ? PLACED : 0,
-                    sensor,
-                    session,
-                    block,
-                    blockEnd,
+                    chunk.sensor(),
+                    chunk.session(),
+                    chunk.block(),
+                    chunk.blockEnd(),
                     data,
                     offset,
-                    length,
-                    level,
-                    silent);
+                    chunk.length(),
+                    chunk.level(),
+                    chunk.silent());
         }
 
         /** Appends a session record kept back earlier ({@code json} as the ring carried it). */

@@ -135,17 +135,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         if (run == null || run == Placement.WRITE_FIRST) {
             return false;
         }
-        staged.add(new Staged(
-                e.sensor(),
-                e.session(),
-                e.block(),
-                e.blockEnd(),
-                e.length(),
-                e.levelDbfs(),
-                e.silent(),
-                e.publishedNanos(),
-                run,
-                run.length - e.length()));
+        staged.add(new Staged(Journal.Chunk.of(e), e.publishedNanos(), run, run.length - e.length()));
         stagedBytes += e.length();
         return true;
     }
@@ -161,23 +151,14 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         try {
             placement.writeRuns();
             for (Staged s : staged) {
+                Journal.Chunk c = s.chunk;
                 boolean placed = s.run.written;
-                if (!drainBacklog() || (!placed && !guard.take(s.length, CHUNK_FLOOR_BYTES))) {
-                    refuse(s.sensor, s.session, s.block, s.block + s.length);
+                if (!drainBacklog() || (!placed && !guard.take(c.length(), CHUNK_FLOOR_BYTES))) {
+                    refuse(c.sensor(), c.session(), c.block(), c.block() + c.length());
                     continue;
                 }
-                journal.appendChunk(
-                        s.sensor,
-                        s.session,
-                        s.block,
-                        s.blockEnd,
-                        s.run.bytes,
-                        s.offset,
-                        s.length,
-                        s.level,
-                        s.silent,
-                        placed);
-                acknowledged(s.sensor, s.block, s.length, placed, s.publishedNanos);
+                journal.appendChunk(c, s.run.bytes, s.offset, placed);
+                acknowledged(c.sensor(), c.block(), c.length(), placed, s.publishedNanos);
             }
         } finally {
             staged.clear();
@@ -214,17 +195,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     private volatile Acknowledgements listener;
 
     /** A chunk taken into its sensor's run, journaled once the run is written. */
-    private record Staged(
-            String sensor,
-            long session,
-            long block,
-            long blockEnd,
-            int length,
-            float level,
-            boolean silent,
-            long publishedNanos,
-            Placement.Run run,
-            int offset) {}
+    private record Staged(Journal.Chunk chunk, long publishedNanos, Placement.Run run, int offset) {}
 
     private final List<Staged> staged = new ArrayList<>();
     private long stagedBytes;
