@@ -28,7 +28,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The Chronicle Queue journal: a chunk is acknowledged once appended here. Records are raw bytes:
  * kind, sensor, session, block, block end, length, data, and for a measured chunk its level and silence flag. A
- * chunk whose bytes were written into the store first ({@link Writer#appendPlaced}) has its kind marked {@link
+ * chunk whose bytes were written into the store first ({@link Writer#appendChunk}) has its kind marked {@link
  * #PLACED} and no data. Each of the ring's consumer threads appends through a {@link Writer} of its own.
  */
 public final class Journal implements AutoCloseable {
@@ -179,14 +179,6 @@ public final class Journal implements AutoCloseable {
         /** Appends one ring event; returns its journal index. */
         public long append(ChunkEvent e) {
             return append(e, 0);
-        }
-
-        /**
-         * Appends a chunk whose bytes are in the store already (see {@link io.wavestash.storage.ChunkPlacer}): its
-         * place, length and level, not its data.
-         */
-        public long appendPlaced(ChunkEvent e) {
-            return append(e, PLACED);
         }
 
         private long append(ChunkEvent e, int marks) {

@@ -64,13 +64,20 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     @Override
     public void onEvent(ChunkEvent event, long sequence, boolean endOfBatch) {
         try {
-            if (event.kind() == ChunkEvent.Kind.CHUNK && stage(event)) {
-                if (stagedBytes >= STAGED_LIMIT) {
-                    writeStaged();
+            if (event.kind() == ChunkEvent.Kind.CHUNK) {
+                // room for the record first: kept-back records are tiny and have a lower floor
+                boolean room = guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES);
+                if (room && stage(event)) {
+                    if (stagedBytes >= STAGED_LIMIT) {
+                        writeStaged();
+                    }
+                    return;
                 }
+                writeStaged(); // what came before goes into the journal before this
+                journalWhole(event, room);
                 return;
             }
-            writeStaged(); // what came before goes into the journal before this
+            writeStaged();
             handle(event);
         } finally {
             if (endOfBatch) {
@@ -79,6 +86,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         }
     }
 
+    /** Journals a session, dropout or anchor record, or keeps it back while there is no room. */
     private void handle(ChunkEvent event) {
         switch (event.kind()) {
             case SESSION -> {
@@ -91,16 +99,7 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
                 }
                 journal.append(event);
             }
-            case CHUNK -> {
-                // room for the record first: kept-back records are tiny and have a lower floor
-                boolean room = guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES) && drainBacklog();
-                if (!room || !guard.take(event.length(), CHUNK_FLOOR_BYTES)) {
-                    refuse(event.sensor(), event.session(), event.block(), event.block() + event.length());
-                    return;
-                }
-                journal.append(event);
-                acknowledged(event.sensor(), event.block(), event.length(), false, event.publishedNanos());
-            }
+            case CHUNK -> {} // journalWhole, or staged
             case DROPOUT -> {
                 stats.dropout(event.sensor(), event.blockEnd() - event.block());
                 if (!drainBacklog() || !guard.take(Journal.RECORD_OVERHEAD, RECORD_FLOOR_BYTES)) {
@@ -119,12 +118,22 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         }
     }
 
+    /** Journals a chunk with its bytes, {@code recordRoom} saying whether the guard had room for its record. */
+    private void journalWhole(ChunkEvent event, boolean recordRoom) {
+        if (!recordRoom || !drainBacklog() || !guard.take(event.length(), CHUNK_FLOOR_BYTES)) {
+            refuse(event.sensor(), event.session(), event.block(), event.block() + event.length());
+            return;
+        }
+        journal.append(event);
+        acknowledged(event.sensor(), event.block(), event.length(), false, event.publishedNanos());
+    }
+
     /**
-     * Takes a chunk to be placed into the store with the chunks of its sensor that follow it in this batch (see
-     * {@link Placement.Run}); false when it goes into the journal whole, as it comes.
+     * Takes a chunk, whose record has room, to be placed into the store with the chunks of its sensor that follow
+     * it in this batch (see {@link Placement.Run}); false when it goes into the journal whole, as it comes.
      */
     private boolean stage(ChunkEvent e) {
-        if (placement == null || !backlog.isEmpty() || !guard.take(Journal.RECORD_OVERHEAD, CHUNK_FLOOR_BYTES)) {
+        if (placement == null || !backlog.isEmpty()) {
             return false;
         }
         Placement.Run run = placement.stage(e);

@@ -156,11 +156,6 @@ final class Placement {
         withRuns.clear();
     }
 
-    /** True when runs hold chunks not written yet. */
-    boolean hasRuns() {
-        return !withRuns.isEmpty();
-    }
-
     /** Returned by {@link #stage} when the runs must be written before the chunk can be taken. */
     static final Run WRITE_FIRST = new Run();
 
