@@ -86,6 +86,8 @@ public final class AvailabilityIndex {
         long compactedBytes;
         /** The log's key, once flushed: a flush appends to every sensor's log each time. */
         String key;
+        /** Which version of the log a reader read its header from (as its persister lists it), or null. */
+        Object version;
 
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     }
@@ -501,15 +503,50 @@ public final class AvailabilityIndex {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            tail(sensor, key, object.size());
+            tail(sensor, key, object.size(), object.version());
         }
     }
 
-    /** Reads what a sensor's log holds past what was read of it, up to {@code size} bytes (as listed). */
-    private void tail(SensorId sensor, String key, long size) throws IOException {
+    /**
+     * Reads what a sensor's log holds past what was read of it, up to {@code size} bytes (as listed). The header
+     * (is it a log, of which generation) is read again only when the log may have been replaced since: when the
+     * persister cannot say which version of it was listed, when another file is in its place, or when it is shorter
+     * than what was read of it. Following a store of many sensors, most logs then cost no read at all.
+     */
+    private void tail(SensorId sensor, String key, long size, Object version) throws IOException {
         if (size < HEADER_BYTES) {
             return;
         }
+        SensorLog known = logs.get(sensor);
+        boolean same = known != null && version != null && version.equals(known.version) && size >= known.readOffset;
+        if (same && known.readOffset == size) {
+            return;
+        }
+        SensorLog log = same ? known : readHeader(sensor, key, version);
+        if (log.readOffset >= size) {
+            return;
+        }
+        // sized to what is new (a refresh of many logs reads a few records of each), up to the largest record
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(READ_BLOCK, size - log.readOffset))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        while (log.readOffset < size) {
+            block.clear();
+            int n = persister.read(key, log.readOffset, block);
+            block.flip();
+            int consumed = applyRecords(sensor, log, block, key);
+            if (consumed == 0) {
+                if (n >= READ_BLOCK) {
+                    throw new StoreException(
+                            key + ": record at byte " + log.readOffset + " is larger than " + READ_BLOCK + " bytes");
+                }
+                break;
+            }
+            log.readOffset += consumed;
+        }
+    }
+
+    /** Reads a log's header; a log of another generation than the one read so far is read from its start. */
+    private SensorLog readHeader(SensorId sensor, String key, Object fileVersion) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         persister.read(key, 0, header);
         header.flip();
@@ -531,26 +568,8 @@ public final class AvailabilityIndex {
             log.generation = generation;
             log.readOffset = HEADER_BYTES;
         }
-        if (log.readOffset >= size) {
-            return;
-        }
-        // sized to what is new (a refresh of many logs reads a few records of each), up to the largest record
-        ByteBuffer block = ByteBuffer.allocate((int) Math.min(READ_BLOCK, size - log.readOffset))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        while (log.readOffset < size) {
-            block.clear();
-            int n = persister.read(key, log.readOffset, block);
-            block.flip();
-            int consumed = applyRecords(sensor, log, block, key);
-            if (consumed == 0) {
-                if (n >= READ_BLOCK) {
-                    throw new StoreException(
-                            key + ": record at byte " + log.readOffset + " is larger than " + READ_BLOCK + " bytes");
-                }
-                break;
-            }
-            log.readOffset += consumed;
-        }
+        log.version = fileVersion;
+        return log;
     }
 
     /** Applies whole, valid records; returns the bytes consumed. Stops at a torn or corrupt record. */

@@ -368,7 +368,7 @@ public final class LocalPersister implements RandomAccessPersister {
                 }
                 String key = keyOf(path);
                 if (key.startsWith(prefix)) {
-                    each.accept(new StoredObject(key, attributes.size()));
+                    each.accept(new StoredObject(key, attributes.size(), attributes.fileKey()));
                 }
                 return FileVisitResult.CONTINUE;
             }

@@ -94,6 +94,14 @@ public interface Persister extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** A key and its size. */
-    record StoredObject(String key, long size) {}
+    /**
+     * A key, its size and, when the persister can tell, what identifies this version of the object ({@code null}
+     * when it cannot): a local file's file key, which another file put in its place does not share. A reader that
+     * follows an object by appends tells from it whether the object was replaced, without reading it.
+     */
+    record StoredObject(String key, long size, Object version) {
+        public StoredObject(String key, long size) {
+            this(key, size, null);
+        }
+    }
 }

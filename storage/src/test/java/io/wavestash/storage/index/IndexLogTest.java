@@ -13,7 +13,9 @@ import io.wavestash.storage.persist.RandomAccessPersister;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -156,6 +158,128 @@ class IndexLogTest {
         fresh.refresh();
         assertThat(fresh.sessions(MIC).get(T0).meta()).isEqualTo(meta(T0));
         assertThat(fresh.sessions(MIC).get(T0).runs().endByte()).isEqualTo(32);
+    }
+
+    /**
+     * A reader following the logs of many sensors reads those that grew, and only what they grew by: a log that
+     * did not change costs it no read. A log replaced by another file is read again from its header.
+     */
+    @org.junit.jupiter.api.Test
+    void aReaderReadsOnlyTheLogsThatChangedAndReadsAReplacedLogFromItsHeader() throws IOException {
+        // the reader's persister is its own, as in a process of its own
+        AvailabilityIndex writer = new AvailabilityIndex(new LocalPersister(dir, FsyncPolicy.NEVER));
+        CountingReads persister = new CountingReads(new LocalPersister(dir, FsyncPolicy.NEVER));
+        List<SensorId> sensors = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            SensorId sensor = SensorId.of("s" + i);
+            sensors.add(sensor);
+            writer.addSession(new SessionMeta(sensor, T0, SampleFormat.pcm(16_000, 16, 1), 16, "test"));
+            writer.addChunk(sensor, T0, 0, 32);
+        }
+        writer.flush();
+        AvailabilityIndex reader = new AvailabilityIndex(persister);
+        reader.refresh();
+        assertThat(persister.reads)
+                .as("each new log: its header, then its records")
+                .isEqualTo(40);
+
+        persister.reads = 0;
+        reader.refresh();
+        assertThat(persister.reads).as("nothing changed").isZero();
+
+        writer.addChunk(sensors.get(3), T0, 32, 32);
+        writer.addChunk(sensors.get(7), T0, 32, 32);
+        writer.flush();
+        reader.refresh();
+        assertThat(persister.reads).as("two logs grew: their new records only").isEqualTo(2);
+        assertThat(reader.sessions(sensors.get(3)).get(T0).runs().endByte()).isEqualTo(64);
+
+        // another writer's log put in the place of s5's (a rewrite replaces the file), as long as the one read
+        Path tmp = Files.createTempDirectory(dir, "other");
+        AvailabilityIndex other = new AvailabilityIndex(new LocalPersister(tmp, FsyncPolicy.NEVER));
+        other.addSession(new SessionMeta(sensors.get(5), T0 + 1_000_000, SampleFormat.pcm(16_000, 16, 1), 16, "x"));
+        for (int block = 0; block < 320; block += 32) {
+            other.addChunk(sensors.get(5), T0 + 1_000_000, block, 32);
+            other.flush(); // a record each
+        }
+        Path log = dir.resolve(AvailabilityIndex.DIR + "s5.log");
+        Path replacement = tmp.resolve(AvailabilityIndex.DIR + "s5.log");
+        assertThat(Files.size(replacement)).isGreaterThanOrEqualTo(Files.size(log));
+        Files.move(replacement, log, StandardCopyOption.REPLACE_EXISTING);
+        persister.reads = 0;
+        reader.refresh();
+        assertThat(persister.reads)
+                .as("the replaced log: its header, then its records")
+                .isEqualTo(2);
+        assertThat(reader.sessions(sensors.get(5)).keySet()).containsExactly(T0 + 1_000_000);
+        assertThat(reader.sessions(sensors.get(5)).get(T0 + 1_000_000).runs().endByte())
+                .isEqualTo(320);
+    }
+
+    /** A persister that counts the ranged reads made through it. */
+    private static final class CountingReads implements RandomAccessPersister {
+        private final RandomAccessPersister inner;
+        int reads;
+
+        CountingReads(RandomAccessPersister inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int read(String key, long offset, ByteBuffer dst) throws IOException {
+            reads++;
+            return inner.read(key, offset, dst);
+        }
+
+        @Override
+        public byte[] read(String key) throws IOException {
+            return inner.read(key);
+        }
+
+        @Override
+        public void writeAt(String key, long offset, ByteBuffer bytes) throws IOException {
+            inner.writeAt(key, offset, bytes);
+        }
+
+        @Override
+        public long append(String key, ByteBuffer bytes) throws IOException {
+            return inner.append(key, bytes);
+        }
+
+        @Override
+        public void truncate(String key, long size) throws IOException {
+            inner.truncate(key, size);
+        }
+
+        @Override
+        public void write(String key, ByteBuffer bytes) throws IOException {
+            inner.write(key, bytes);
+        }
+
+        @Override
+        public boolean delete(String key) throws IOException {
+            return inner.delete(key);
+        }
+
+        @Override
+        public long size(String key) throws IOException {
+            return inner.size(key);
+        }
+
+        @Override
+        public void list(String prefix, java.util.function.Consumer<StoredObject> each) throws IOException {
+            inner.list(prefix, each);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            inner.sync();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
     }
 
     private static void assertSameSessions(AvailabilityIndex reader, AvailabilityIndex writer) {
