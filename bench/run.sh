@@ -108,6 +108,9 @@ record() { local prefix="$1" file="$2" k v; while IFS='=' read -r k v; do R["$pr
 bench() { java "${jvm[@]}" -cp "$cp" "$@"; }
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%NZ | sed 's/\([0-9]\{3\}\)[0-9]*Z/\1Z/'; }
 free_bytes() { df -B1 --output=avail "$work" | tail -1 | tr -d ' '; }
+# dd's own file of $DD_MB MiB, written anew with fsync or read; each prints its rate in MB/s
+dd_write() { rm -f "$work/dd.bin"; sync; calc "$DD_MB * 1.048576 / $(timed dd if=/dev/zero of="$work/dd.bin" bs=1M count="$DD_MB" conv=fsync)" 1; }
+dd_read() { calc "$DD_MB * 1.048576 / $(timed dd if="$work/dd.bin" of=/dev/null bs=1M)" 1; }
 
 start_epoch=1795168800 # 2026-11-20T10:00:00Z, the start of every stored session
 start_iso=$(iso $start_epoch)
@@ -119,11 +122,10 @@ commands+=("sox -R -n -r 48000 -b 16 -c 1 minute.wav synth 60 pinknoise vol 0.5 
 say "== limits: sequential write with fsync, cold and warm sequential read ($DD_MB MiB)"
 w=() c=() h=()
 for i in $(seq 3); do
-  rm -f "$work/dd.bin"; sync
-  t=$(timed dd if=/dev/zero of="$work/dd.bin" bs=1M count="$DD_MB" conv=fsync); w+=("$(calc "$DD_MB * 1.048576 / $t" 1)")
+  w+=("$(dd_write)")
   evict "$work/dd.bin"
-  t=$(timed dd if="$work/dd.bin" of=/dev/null bs=1M); c+=("$(calc "$DD_MB * 1.048576 / $t" 1)")
-  t=$(timed dd if="$work/dd.bin" of=/dev/null bs=1M); h+=("$(calc "$DD_MB * 1.048576 / $t" 1)")
+  c+=("$(dd_read)")
+  h+=("$(dd_read)")
 done
 rm -f "$work/dd.bin"
 R[disk.write]=$(median "${w[@]}") R[disk.cold]=$(median "${c[@]}") R[disk.warm]=$(median "${h[@]}")
@@ -137,8 +139,7 @@ for layout in chunks segments; do
   for i in $(seq 3); do
     # the disk's fsync'd write rate moves by half within minutes (bench/ANALYSIS.md): it is also taken right
     # before each run, and the runs are compared with those figures too
-    rm -f "$work/dd.bin"; sync
-    t=$(timed dd if=/dev/zero of="$work/dd.bin" bs=1M count="$DD_MB" conv=fsync); wa+=("$(calc "$DD_MB * 1.048576 / $t" 1)")
+    wa+=("$(dd_write)")
     rm -f "$work/dd.bin"
     rm -rf "$work/ingest"
     bench "${daemon[@]}" io.wavestash.bench.IngestRun --dir "$work/ingest" --wav "$minute" --sensors "$FAST_SENSORS" \
@@ -256,7 +257,7 @@ in_process() { # store warm-prefix cold-prefix [dd]
   for i in $(seq 3); do
     if [ -n "${4:-}" ]; then
       evict "$work/dd.bin"
-      ddc+=("$(calc "$DD_MB * 1.048576 / $(timed dd if="$work/dd.bin" of=/dev/null bs=1M)" 1)")
+      ddc+=("$(dd_read)")
     fi
     evict "$1"
     bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
@@ -267,7 +268,7 @@ in_process() { # store warm-prefix cold-prefix [dd]
   [ -z "${4:-}" ] || R[$3.dd]=$(median "${ddc[@]}")
 }
 # dd's file again, for the cold reads taken alternately with the windows'
-dd if=/dev/zero of="$work/dd.bin" bs=1M count="$DD_MB" conv=fsync 2>/dev/null
+dd_write > /dev/null
 for spec in $WINDOWS; do
   name=${spec%%:*} secs=${spec#*:}
   from=$(iso "$(calc "$start_epoch + $offset" 2)") to=$(iso "$(calc "$start_epoch + $offset + $secs" 2)")

@@ -344,11 +344,11 @@ public final class IngestRun {
      * which the stage may do for a batch of chunks at once), and the stage's time on each event.
      */
     private final class Timed implements EventHandler<ChunkEvent> {
-        private final EventHandler<ChunkEvent> journal;
+        private final JournalHandler journal;
 
-        Timed(EventHandler<ChunkEvent> journal) {
+        Timed(JournalHandler journal) {
             this.journal = journal;
-            ((JournalHandler) journal).onAcknowledged(this::acknowledged);
+            journal.onAcknowledged(this::acknowledged);
         }
 
         @Override

@@ -43,7 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -86,7 +86,10 @@ public final class IngestDaemon implements AutoCloseable {
     private boolean storedAll;
 
     private IngestDaemon(
-            WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
+            WavestashConfig config,
+            Clock clock,
+            Pacer pacer,
+            Function<JournalHandler, EventHandler<ChunkEvent>> journalStage)
             throws IOException {
         IngestConfig ingest = config.ingest();
         Map<String, Backpressure> policies = new HashMap<>();
@@ -184,7 +187,7 @@ public final class IngestDaemon implements AutoCloseable {
 
     /** Starts recording every configured sensor. */
     public static IngestDaemon start(WavestashConfig config, Clock clock, Pacer pacer) throws IOException {
-        return start(config, clock, pacer, UnaryOperator.identity());
+        return start(config, clock, pacer, journal -> journal);
     }
 
     /**
@@ -192,7 +195,10 @@ public final class IngestDaemon implements AutoCloseable {
      * stage that is slow at times, as a busy disk is.
      */
     public static IngestDaemon start(
-            WavestashConfig config, Clock clock, Pacer pacer, UnaryOperator<EventHandler<ChunkEvent>> journalStage)
+            WavestashConfig config,
+            Clock clock,
+            Pacer pacer,
+            Function<JournalHandler, EventHandler<ChunkEvent>> journalStage)
             throws IOException {
         IngestDaemon daemon = new IngestDaemon(config, clock, pacer, journalStage);
         SessionMetaJson.prepareWriter(); // before the sources all start their sessions at once
