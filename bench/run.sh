@@ -245,26 +245,42 @@ segment_files() {
   read -r first last < <(files_spanning "$1" "$2" 600)
   for s in $(seq "$first" "$last"); do printf '%s%014d.seg\n' "$dir" $(( s * 57600000 )); done
 }
-# the window [from, to) of a store in-process: warm ($RUNS runs after one untimed) into R[warm.*], cold (evicted,
-# 3 runs) into R[cold.seconds] and R[cold.mb]
+# the window [from, to) of a store in-process: warm ($RUNS runs after one untimed) into R[warm.*]; cold, 3 runs, into
+# R[cold.seconds] and R[cold.mb]: each run in a process that has run the window twice (as a server has), the store
+# then dropped from the page cache while it waits (WindowRun --handoff); and the same cold in a new process (JVM
+# start-up outside the timing, its first run of the code inside) into R[cold-prefix.fresh.*].
 # With a fourth argument, each cold run is preceded by dd reading its own file cold, into R[cold-prefix.dd]: the
 # disk's cold read rate moves by half between runs of this script (bench/ANALYSIS.md), so the window is also compared
 # with the rate measured alternately with it.
 in_process() { # store warm-prefix cold-prefix [dd]
-  local i cold=() ddc=()
+  local i pid cold=() fresh=() ddc=() handoff="$work/handoff"
   bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats "$RUNS" --warmup 1 > "$work/w.out" 2>> "$log"
   record "$2" "$work/w.out"
   for i in $(seq 3); do
+    rm -f "$handoff"
+    bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 2 \
+      --handoff "$handoff" > "$work/w.out" 2>> "$log" &
+    pid=$!
+    while [ ! -e "$handoff" ]; do
+      kill -0 "$pid" 2> /dev/null || { wait "$pid" || true; say "WindowRun --handoff ended before its warm-up did"; exit 1; }
+      sleep 0.05
+    done
     if [ -n "${4:-}" ]; then
       evict "$work/dd.bin"
       ddc+=("$(dd_read)")
     fi
     evict "$1"
-    bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
+    rm "$handoff"
+    wait "$pid"
     cold+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
+    evict "$1"
+    bench io.wavestash.bench.WindowRun --store "$1" --sensor mic --from "$from" --to "$to" --repeats 1 --warmup 0 > "$work/w.out" 2>> "$log"
+    fresh+=("$(grep seconds_median "$work/w.out" | cut -d= -f2)")
   done
   R[$3.seconds]=$(median "${cold[@]}")
   R[$3.mb]=$(calc "${R[$2.bytes]} / ${R[$3.seconds]} / 1e6" 1)
+  R[$3.fresh.seconds]=$(median "${fresh[@]}")
+  R[$3.fresh.mb]=$(calc "${R[$2.bytes]} / ${R[$3.fresh.seconds]} / 1e6" 1)
   [ -z "${4:-}" ] || R[$3.dd]=$(median "${ddc[@]}")
 }
 # dd's file again, for the cold reads taken alternately with the windows'
@@ -282,7 +298,7 @@ for spec in $WINDOWS; do
     catc+=("$(timed sh -c 'cat "$@" > /dev/null' cat "${files[@]}")")
   done
   R[catcold.$name.mb]=$(calc "$(cat "${files[@]}" | wc -c) / $(median "${catc[@]}") / 1e6" 1)
-  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; dd's cold read alternately ${R[cold.$name.dd]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
+  say "   in-process warm ${R[warm.$name.seconds_median]} s, cold ${R[cold.$name.seconds]} s (${R[cold.$name.mb]} MB/s; in a new process ${R[cold.$name.fresh.mb]} MB/s; dd's cold read alternately ${R[cold.$name.dd]} MB/s; cat of its segment files cold ${R[catcold.$name.mb]} MB/s)"
   if [ "$secs" -le "$HOUR_SECONDS" ]; then
     in_process "$work/chunks" chunks.$name chunkscold.$name
     cli=() sx=() pyp=() pys=()
@@ -311,7 +327,7 @@ for spec in $WINDOWS; do
   fi
 done
 rm -f "$work/dd.bin"
-commands+=("java -cp bench io.wavestash.bench.WindowRun --store day --sensor mic --from F --to T --repeats $RUNS (warm; cold: evicted, 1 run, 3 times, each after dd reading its file evicted)")
+commands+=("java -cp bench io.wavestash.bench.WindowRun --store day --sensor mic --from F --to T --repeats $RUNS (warm; cold: --warmup 2 --repeats 1 --handoff FILE, the store and dd's file evicted and dd's read while it waits, 3 times; and --warmup 0 --repeats 1 after evicting, 3 times)")
 commands+=("cat SEGMENT-FILES > /dev/null   # the window's own segment files, evicted, 3 runs")
 commands+=("./wavestash query --store day --sensor mic --from F --to T --out cli.wav   # $RUNS runs")
 commands+=("sox seg-A.wav ... seg-B.wav sox.wav trim OFFSET SECONDS   # the minute files the window touches, $RUNS runs")
@@ -395,7 +411,7 @@ mw=${R[warm.$m.seconds_median]}
   echo "| $LAT_SENSORS sensors: capture-to-queryable p99 ≤ 1 s | $rt: ${R[latrt.queryable_p99_ms]} ms (${R[latrt1.queryable_p99_ms]}, ${R[latrt2.queryable_p99_ms]}, ${R[latrt3.queryable_p99_ms]}); at normal priority ${R[lat.queryable_p99_ms]} ms | $(ok "${R[latrt.queryable_p99_ms]} <= 1000") |"
   echo "| $m window in-process warm ≤ 0.15 s | ${mw} s (segments, the default), ${R[chunks.$m.seconds_median]} s (chunks) | $(ok "$mw <= 0.15") |"
   echo "| … and ≥ 3x faster than sox and Python | sox $(calc "${R[sox.$m]} / $mw" 1)x, Python $(calc "${R[py.$m]} / $mw" 1)x | $(ok "${R[sox.$m]} / $mw >= 3 && ${R[py.$m]} / $mw >= 3") |"
-  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / ${R[cold.$m.dd]}" 2)x of dd's cold read taken alternately with it (${R[cold.$m.dd]} MB/s); $(calc "${R[cold.$m.mb]} / $C" 2)x of the limits' $C MB/s; $(calc "${R[cold.$m.mb]} / ${R[catcold.$m.mb]}" 2)x of cat reading the window's segment files cold (${R[catcold.$m.mb]} MB/s) | $(ok "${R[cold.$m.mb]} / ${R[cold.$m.dd]} >= 0.7") |"
+  echo "| $m window cold ≥ 0.7x cold sequential read | ${R[cold.$m.mb]} MB/s = $(calc "${R[cold.$m.mb]} / ${R[cold.$m.dd]}" 2)x of dd's cold read taken alternately with it (${R[cold.$m.dd]} MB/s); $(calc "${R[cold.$m.mb]} / $C" 2)x of the limits' $C MB/s; $(calc "${R[cold.$m.mb]} / ${R[catcold.$m.mb]}" 2)x of cat reading the window's segment files cold (${R[catcold.$m.mb]} MB/s); in a new process ${R[cold.$m.fresh.mb]} MB/s = $(calc "${R[cold.$m.fresh.mb]} / ${R[cold.$m.dd]}" 2)x of dd's | $(ok "${R[cold.$m.mb]} / ${R[cold.$m.dd]} >= 0.7") |"
   echo "| $m window via the CLI (JVM start included) no slower than sox | ${R[cli.$m]} s against ${R[sox.$m]} s | $(ok "${R[cli.$m]} <= ${R[sox.$m]}") |"
   echo "| daemon with $MEM_SENSORS sensors < 150 MB RSS | ${R[mem.rss]} MB | $(ok "${R[mem.rss]} < 150") |"
   echo "| the $lastname window exports with -Xmx64m | ${R[export.ok]}, ${R[export.bytes]} bytes, peak RSS ${R[export.rss]} MB | $(ok "\"${R[export.ok]}\" == \"yes\"") |"
@@ -437,20 +453,22 @@ mw=${R[warm.$m.seconds_median]}
   echo "One 48 kHz 16-bit mono sensor recorded in 100 ms chunks (the daemon's default) into segment files (the default"
   echo "layout), ${DAY_SECONDS} s, and the first ${HOUR_SECONDS} s of it again as one file per chunk; every window starts ${offset} s"
   echo "into the session. In-process = query plan, reads and WAV encoding into a discarding channel ($RUNS warm runs after"
-  echo "one untimed; cold: store evicted, 3 runs, each right after dd read its ${DD_MB} MiB file evicted, since the disk's"
-  echo "cold rate moves between and within runs). cat = the window's segment files read cold by \`cat\`."
+  echo "one untimed; cold: 3 runs, each in a process that has run the window twice, as a server has, then waits while"
+  echo "the store is evicted and dd reads its ${DD_MB} MiB file evicted, since the disk's cold rate moves between and"
+  echo "within runs; new process: the same cold run as a new JVM's first, start-up outside the timing). cat = the"
+  echo "window's segment files read cold by \`cat\`."
   echo "CLI = \`./wavestash query\` writing the WAV file, JVM start included. sox and Python read the same audio from"
   echo "one-minute WAV files and from one file per 100 ms chunk, and the files they write hold the same samples as"
   echo "wavestash's (checked)."
   echo
-  echo "| window | in-process warm s | cold s (MB/s, x dd's cold read alternately: MB/s) | cat cold MB/s | chunks layout warm s (cold MB/s) | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| window | in-process warm s | cold s (MB/s, x dd's cold read alternately: MB/s) | cold, new process s (MB/s) | cat cold MB/s | chunks layout warm s (cold MB/s) | CLI s | sox s (cold) | Python s (with start) | x sox | x Python |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for spec in $WINDOWS; do
     n=${spec%%:*} s=${spec#*:}
     if [ "$s" -le "$HOUR_SECONDS" ]; then
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[catcold.$n.mb]} | ${R[chunks.$n.seconds_median]} (${R[chunkscold.$n.mb]}) | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[cold.$n.fresh.seconds]} (${R[cold.$n.fresh.mb]}) | ${R[catcold.$n.mb]} | ${R[chunks.$n.seconds_median]} (${R[chunkscold.$n.mb]}) | ${R[cli.$n]} | ${R[sox.$n]} (${R[soxcold.$n]}) | ${R[py.$n]} (${R[pyproc.$n]}) | $(calc "${R[sox.$n]} / ${R[warm.$n.seconds_median]}" 1) | $(calc "${R[py.$n]} / ${R[warm.$n.seconds_median]}" 1) |"
     else
-      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[catcold.$n.mb]} | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
+      echo "| $n | ${R[warm.$n.seconds_median]} | ${R[cold.$n.seconds]} (${R[cold.$n.mb]}, $(calc "${R[cold.$n.mb]} / ${R[cold.$n.dd]}" 2)x of ${R[cold.$n.dd]}) | ${R[cold.$n.fresh.seconds]} (${R[cold.$n.fresh.mb]}) | ${R[catcold.$n.mb]} | n/a | n/a | n/a: a WAV file holds 4 GiB | n/a | n/a | n/a |"
     fi
   done
   echo
