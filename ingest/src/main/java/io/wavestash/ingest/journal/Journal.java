@@ -178,13 +178,9 @@ public final class Journal implements AutoCloseable {
 
         /** Appends one ring event; returns its journal index. */
         public long append(ChunkEvent e) {
-            return append(e, 0);
-        }
-
-        private long append(ChunkEvent e, int marks) {
             return append(
                     e.kind(),
-                    marks,
+                    0,
                     e.sensor(),
                     e.session(),
                     e.block(),

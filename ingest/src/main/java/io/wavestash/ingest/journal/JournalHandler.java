@@ -24,12 +24,20 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
     /** Free space kept for session and dropout records, which chunks may not use. */
     public static final long RECORD_FLOOR_BYTES = 2L << 20;
 
+    /** Chunk bytes staged beyond which they are written before the batch ends. */
+    private static final long STAGED_LIMIT = 4L << 20;
+
     private final Journal.Writer journal;
     private final IngestStats stats;
     private final DiskGuard guard;
     private final List<Object> backlog = new ArrayList<>();
     private final Placement placement;
     private boolean full;
+    /** Chunks taken into their sensors' runs in this batch, journaled once the runs are written. */
+    private final List<Staged> staged = new ArrayList<>();
+
+    private long stagedBytes;
+    private volatile Acknowledgements listener;
 
     private JournalHandler(Journal.Writer journal, IngestStats stats, DiskGuard guard, Placement placement) {
         this.journal = journal;
@@ -201,17 +209,6 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         this.listener = listener;
     }
 
-    private volatile Acknowledgements listener;
-
-    /** A chunk taken into its sensor's run, journaled once the run is written. */
-    private record Staged(Journal.Chunk chunk, long publishedNanos, Placement.Run run, int offset) {}
-
-    private final List<Staged> staged = new ArrayList<>();
-    private long stagedBytes;
-
-    /** Chunk bytes staged beyond which they are written before the batch ends. */
-    private static final long STAGED_LIMIT = 4L << 20;
-
     /** Records already kept back (by their count) that still wait for room; 0 once all are journaled. */
     public int backlog() {
         return backlog.size();
@@ -258,6 +255,9 @@ public final class JournalHandler implements EventHandler<ChunkEvent> {
         }
         return true;
     }
+
+    /** A chunk taken into its sensor's run, journaled once the run is written. */
+    private record Staged(Journal.Chunk chunk, long publishedNanos, Placement.Run run, int offset) {}
 
     private record Anchor(String sensor, long session, long frame, long offsetNanos) {}
 
