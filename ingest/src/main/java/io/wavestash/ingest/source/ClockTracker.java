@@ -4,7 +4,9 @@ package io.wavestash.ingest.source;
  * Watches a real-time source's sample clock against the monotonic clock (which NTP keeps at the wall clock's
  * rate). Each chunk gives one observation: how late its last sample arrived compared with its nominal instant
  * (session start + frames / rate). Arrival latency only adds, so the smallest lateness of each interval is
- * the clean reading; the first second's is the line's own latency, and later readings minus it are drift.
+ * the clean reading; the first second's is the line's own latency, and later readings minus it are drift. A first
+ * reading that a later one shows to have been late throughout (a stall over the whole first second, which a loaded
+ * machine starting many sources has) is taken again from that later one.
  *
  * <p>Two things come out of it. A <b>timing anchor</b> whenever the drift strays more than a tolerance from
  * what the anchors so far predict (the line through the last two, from frame 0 with no drift), so the
@@ -30,6 +32,14 @@ final class ClockTracker {
 
     private boolean calibrated;
     private boolean unclocked;
+    /** How fast a sound card's clock may run (1,000 ppm; they keep time to a few hundred). */
+    static final double MAX_CLOCK_ERROR = 0.001;
+
+    /** Times the first reading was taken again, after one that turned out late throughout. */
+    private int recalibrations;
+
+    static final int MAX_RECALIBRATIONS = 2;
+
     /** The first reading and its frame, until the second one shows how much drift was already in it. */
     private long firstReading = Long.MIN_VALUE;
 
@@ -89,6 +99,19 @@ final class ClockTracker {
             firstFrame = 0;
         }
         long drift = reading - baseline;
+        if (lastFrame == 0
+                && recalibrations < MAX_RECALIBRATIONS
+                && drift < -toleranceNanos - (long) (MAX_CLOCK_ERROR * nominalNanos(frame))) {
+            // lateness only adds: a reading further below the first one than a sound card's clock can run fast says
+            // the first was late throughout (a stall over the whole first second, as when many sources start at
+            // once). Start over from this reading; the one after it measures the drift from frame 0 as above, and
+            // a source with no clock shows that again.
+            recalibrations++;
+            firstReading = reading;
+            firstFrame = frame;
+            baseline = reading;
+            return Reading.NOTHING;
+        }
         if (Math.abs(drift) > MAX_RATE_ERROR * nominalNanos(frame) && Math.abs(drift) > overrunNanos) {
             unclocked = true;
             return Reading.NOTHING;
