@@ -30,15 +30,16 @@ final class ClockTracker {
     /** Sound cards keep time to a few hundred ppm; a source further off than this has no clock worth anchoring. */
     static final double MAX_RATE_ERROR = 0.02;
 
-    private boolean calibrated;
-    private boolean unclocked;
     /** How fast a sound card's clock may run (1,000 ppm; they keep time to a few hundred). */
     static final double MAX_CLOCK_ERROR = 0.001;
 
+    /** Times at most that the first reading is taken again. */
+    static final int MAX_RECALIBRATIONS = 2;
+
+    private boolean calibrated;
+    private boolean unclocked;
     /** Times the first reading was taken again, after one that turned out late throughout. */
     private int recalibrations;
-
-    static final int MAX_RECALIBRATIONS = 2;
 
     /** The first reading and its frame, until the second one shows how much drift was already in it. */
     private long firstReading = Long.MIN_VALUE;
@@ -85,10 +86,7 @@ final class ClockTracker {
         intervalMin = Long.MAX_VALUE;
         intervalEnd = endFrame + intervalFrames;
         if (firstReading == Long.MIN_VALUE) {
-            firstReading = reading;
-            firstFrame = frame;
-            baseline = reading;
-            calibrated = true;
+            calibrate(reading, frame);
             return Reading.NOTHING;
         }
         if (firstFrame > 0) {
@@ -107,9 +105,7 @@ final class ClockTracker {
             // once). Start over from this reading; the one after it measures the drift from frame 0 as above, and
             // a source with no clock shows that again.
             recalibrations++;
-            firstReading = reading;
-            firstFrame = frame;
-            baseline = reading;
+            calibrate(reading, frame);
             return Reading.NOTHING;
         }
         if (Math.abs(drift) > MAX_RATE_ERROR * nominalNanos(frame) && Math.abs(drift) > overrunNanos) {
@@ -124,6 +120,14 @@ final class ClockTracker {
         lastFrame = frame;
         lastDrift = drift;
         return new Reading(frame, drift);
+    }
+
+    /** Takes {@code reading} at {@code frame} as the first: the line's latency, until the next one says otherwise. */
+    private void calibrate(long reading, long frame) {
+        firstReading = reading;
+        firstFrame = frame;
+        baseline = reading;
+        calibrated = true;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,7 @@ class ClockTrackerTest {
     private static final long MS = 1_000_000L;
 
     /** Feeds {@code seconds} of chunks; {@code arrival} gives each chunk's arrival (ns after the start) by end frame. */
-    private static List<long[]> feed(ClockTracker tracker, int seconds, java.util.function.LongUnaryOperator arrival) {
+    private static List<long[]> feed(ClockTracker tracker, int seconds, LongUnaryOperator arrival) {
         List<long[]> anchors = new ArrayList<>();
         for (long end = CHUNK; end <= (long) seconds * RATE; end += CHUNK) {
             ClockTracker.Reading r = tracker.observe(end, arrival.applyAsLong(end));
@@ -41,6 +42,15 @@ class ClockTrackerTest {
         return nominal + Math.round(nominal * ppm * 1e-6) + 5 * MS + jitter;
     }
 
+    /** There are anchors, and each is within the tolerance (1 ms) of a clock {@code ppm} slow at its frame. */
+    private static void assertAnchorsFollow(List<long[]> anchors, double ppm) {
+        assertThat(anchors).isNotEmpty();
+        for (long[] a : anchors) {
+            long expected = Math.round(ClockTracker.nominalNanos(a[0], RATE) * ppm * 1e-6);
+            assertThat(a[1]).as("drift at frame %d", a[0]).isCloseTo(expected, offset(MS));
+        }
+    }
+
     @Test
     void aSteadyDriftIsAnchoredFromTheStart() {
         ClockTracker tracker = tracker();
@@ -48,11 +58,7 @@ class ClockTrackerTest {
         List<long[]> anchors = feed(tracker, 120, f -> onTime(f, 200));
 
         assertThat(tracker.unclocked()).isFalse();
-        assertThat(anchors).isNotEmpty();
-        for (long[] a : anchors) {
-            long expected = Math.round(ClockTracker.nominalNanos(a[0], RATE) * 200e-6);
-            assertThat(a[1]).as("drift at frame %d", a[0]).isCloseTo(expected, offset(MS));
-        }
+        assertAnchorsFollow(anchors, 200);
     }
 
     /**
@@ -67,11 +73,7 @@ class ClockTrackerTest {
         List<long[]> anchors = feed(tracker, 120, f -> f <= 72_000 ? onTime(f, 200) + stallMs * MS : onTime(f, 200));
 
         assertThat(tracker.unclocked()).isFalse();
-        assertThat(anchors).isNotEmpty();
-        for (long[] a : anchors) {
-            long expected = Math.round(ClockTracker.nominalNanos(a[0], RATE) * 200e-6);
-            assertThat(a[1]).as("drift at frame %d", a[0]).isCloseTo(expected, offset(MS));
-        }
+        assertAnchorsFollow(anchors, 200);
         // and the excess lateness of a chunk on time is about its jitter, not the stall
         assertThat(tracker.excessNanos(121L * RATE, onTime(121L * RATE, 200))).isBetween(-4 * MS, 4 * MS);
     }
